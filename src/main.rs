@@ -1,0 +1,98 @@
+//! The `rosette` command line: parses arguments, calls the library, prints
+//! reports. Exit codes (design.md §3): 0 ok, 1 content problems or failed
+//! verification, 2 usage or I/O errors.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use rosette::Error;
+use rosette::build::{self, BuildOptions};
+
+#[derive(Parser)]
+#[command(name = "rosette", version, about = "Verifiable Open Badges from a git repository of TOML files")]
+struct Cli {
+    /// The badge repository (default: the nearest folder at or above the
+    /// current one that holds site/site.toml).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new badge repository in DIR (default: the current folder).
+    Init {
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Check everything and write the site to public/ (atomically).
+    Build {
+        /// Serve the site from this URL instead of site.toml's base_url.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Output folder (default: public/ in the repository).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Check everything `build` checks, write nothing, report every problem.
+    Check,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprint!("{}", error.report());
+            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Init { dir } => {
+            let dir = dir.or(cli.root).unwrap_or_else(|| PathBuf::from("."));
+            let files = rosette::init::init(&dir)?;
+            println!("Created a badge repository in {}:", dir.display());
+            for file in files {
+                println!("  {file}");
+            }
+            println!("Next: edit site/site.toml, then run `rosette build`.");
+            Ok(())
+        }
+        Command::Build { base_url, out } => {
+            let root = root(cli.root)?;
+            let out = out.unwrap_or_else(|| root.join("public"));
+            let summary = build::build(&BuildOptions { root, out: out.clone(), base_url })?;
+            println!("Built {summary} into {}", out.display());
+            Ok(())
+        }
+        Command::Check => {
+            let root = root(cli.root)?;
+            let (site, _) = build::check(&root, None)?;
+            println!(
+                "No problems: {} badges, {} awards.",
+                site.badges.len(),
+                site.award_count()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// `--root`, or the nearest folder holding site/site.toml.
+fn root(given: Option<PathBuf>) -> Result<PathBuf, Error> {
+    if let Some(root) = given {
+        return Ok(root);
+    }
+    let here = std::env::current_dir().map_err(|error| Error::Io { path: PathBuf::from("."), error })?;
+    rosette::load::find_root(&here).ok_or_else(|| {
+        Error::Usage(format!(
+            "no badge repository here: no `site/site.toml` in {} or any folder above it (use `--root DIR` or `rosette init`)",
+            Path::new(&here).display()
+        ))
+    })
+}

@@ -1,0 +1,410 @@
+//! Stage 5: render HTML pages and site files into a [`Sink`].
+//!
+//! Templates only ever see the view structs below (never the model, never a
+//! key). Every value is escaped by Tera's autoescape; only fields ending in
+//! `_html` carry HTML, and those come from [`crate::markdown::to_html`].
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::markdown;
+use crate::model::{Award, Badge, Site};
+use crate::output::Sink;
+use crate::theme::Theme;
+
+/// Why rendering failed.
+#[derive(Debug)]
+pub enum RenderError {
+    /// A template failed to parse or render; `template` names it.
+    Template { template: String, message: String },
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RenderError::Template { template, message } => write!(f, "template `{template}`: {message}"),
+            RenderError::Io(error) => write!(f, "cannot write output: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+impl From<std::io::Error> for RenderError {
+    fn from(error: std::io::Error) -> Self {
+        RenderError::Io(error)
+    }
+}
+
+/// Links and facts that later stages (signing, Open Badges JSON) add to
+/// pages, keyed by badge slug or award id.
+#[derive(Debug, Default, Clone)]
+pub struct Extras {
+    pub badge_files: BTreeMap<String, Vec<FileLink>>,
+    pub award_files: BTreeMap<String, Vec<FileLink>>,
+    pub verification: BTreeMap<String, Verification>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileLink {
+    pub label: String,
+    /// Relative to the page.
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    pub issuer_did: String,
+    pub key_id: String,
+    pub valid_from: String,
+    pub valid_until: Option<String>,
+}
+
+/// Compiled templates.
+pub struct Renderer {
+    tera: tera::Tera,
+}
+
+impl Renderer {
+    pub fn new(theme: &Theme) -> Result<Self, RenderError> {
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| RenderError::Template { template: "(theme)".into(), message: error_text(&e) })?;
+        Ok(Renderer { tera })
+    }
+
+    fn page(&self, site: &SiteView, root: &str, page: PageMeta, body: Body<'_>) -> Result<Vec<u8>, RenderError> {
+        let template = match body {
+            Body::Index { .. } => "index.html",
+            Body::Badge { .. } => "badge.html",
+            Body::Award { .. } => "award.html",
+            Body::Markdown { .. } => "page.html",
+            Body::Empty {} => "404.html",
+        };
+        let context = Page { site, root, page, rosette_version: env!("CARGO_PKG_VERSION"), body };
+        self.render(template, &context)
+    }
+
+    fn render(&self, template: &str, context: &Page<'_>) -> Result<Vec<u8>, RenderError> {
+        let fail = |e: tera::Error| RenderError::Template { template: template.to_string(), message: error_text(&e) };
+        let context = tera::Context::from_serialize(context).map_err(fail)?;
+        self.tera.render(template, &context).map(String::into_bytes).map_err(fail)
+    }
+}
+
+fn error_text(error: &tera::Error) -> String {
+    use std::error::Error as _;
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// What every template sees.
+#[derive(Serialize)]
+struct Page<'a> {
+    site: &'a SiteView,
+    root: &'a str,
+    page: PageMeta,
+    rosette_version: &'static str,
+    #[serde(flatten)]
+    body: Body<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Body<'a> {
+    Index { badges: Vec<BadgeCard<'a>> },
+    Badge { badge: &'a BadgeView, earners: Vec<Earner<'a>>, award_count: usize, files: &'a [FileLink] },
+    Award { badge: &'a BadgeView, award: AwardView<'a>, files: &'a [FileLink], verification: Option<&'a Verification> },
+    Markdown { page_title: &'a str, content_html: String },
+    Empty {},
+}
+
+#[derive(Serialize)]
+struct SiteView {
+    title: String,
+    base_url: String,
+    language: String,
+    issuer: IssuerView,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct IssuerView {
+    name: String,
+    url: String,
+    email: String,
+    description: Option<String>,
+    image: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    slug: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct PageMeta {
+    url: String,
+    title: String,
+    description: String,
+    image_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct BadgeCard<'a> {
+    slug: &'a str,
+    name: &'a str,
+    description: &'a str,
+    image: String,
+    image_alt: &'a str,
+    award_count: usize,
+    tags: &'a [String],
+}
+
+#[derive(Serialize)]
+struct BadgeView {
+    slug: String,
+    name: String,
+    description: String,
+    criteria_html: String,
+    image: String,
+    image_alt: String,
+    achievement_type: Option<String>,
+    tags: Vec<String>,
+    valid_for: Option<String>,
+    alignments: Vec<AlignmentView>,
+}
+
+#[derive(Serialize)]
+struct AlignmentView {
+    name: String,
+    url: String,
+    description: Option<String>,
+    code: Option<String>,
+    framework: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Earner<'a> {
+    id: &'a str,
+    name: &'a str,
+    issued: String,
+}
+
+#[derive(Serialize)]
+struct AwardView<'a> {
+    id: &'a str,
+    recipient_name: Option<&'a str>,
+    issued: String,
+    expires: Option<String>,
+    /// `valid` or `revoked`. Expiry is not judged at build time (the output
+    /// must not depend on the clock): pages state "valid until" and a script
+    /// in the page compares with today's date.
+    status: &'static str,
+    revoked: Option<RevokedView<'a>>,
+    narrative_html: Option<String>,
+    evidence: Vec<EvidenceView<'a>>,
+}
+
+#[derive(Serialize)]
+struct RevokedView<'a> {
+    on: String,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct EvidenceView<'a> {
+    url: Option<&'a str>,
+    name: Option<&'a str>,
+    description: Option<&'a str>,
+    narrative_html: Option<String>,
+}
+
+/// `YYYY-MM-DD` of an instant (UTC).
+pub fn day(at: OffsetDateTime) -> String {
+    let date = at.date();
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
+/// Renders every page and site file of `site` into `sink`.
+pub fn render_site(site: &Site, theme: &Theme, extras: &Extras, sink: &dyn Sink) -> Result<(), RenderError> {
+    let renderer = Renderer::new(theme)?;
+    let site_view = site_view(site);
+    let meta = |path: &str, title: String, description: &str, image: Option<String>| PageMeta {
+        url: format!("{}{path}", site.base_url),
+        title,
+        description: description.to_string(),
+        image_url: image.map(|i| format!("{}{i}", site.base_url)),
+    };
+    let page = |root: &str, page: PageMeta, body: Body<'_>| renderer.page(&site_view, root, page, body);
+
+    let issuer_image = site.issuer.image.clone();
+    let description = site.issuer.description.as_deref().unwrap_or(&site.title);
+    let cards = site.badges.iter().map(|b| BadgeCard {
+        slug: &b.slug,
+        name: &b.name,
+        description: &b.description,
+        image: b.image.output_path(&b.slug),
+        image_alt: &b.image_alt,
+        award_count: b.awards.len(),
+        tags: &b.tags,
+    });
+    let home = meta("", site.title.clone(), description, issuer_image);
+    sink.put("index.html", &page("", home, Body::Index { badges: cards.collect() })?)?;
+
+    let no_files: Vec<FileLink> = Vec::new();
+    for badge in &site.badges {
+        let view = badge_view(badge);
+        let image = Some(badge.image.output_path(&badge.slug));
+        let earners = badge
+            .awards
+            .iter()
+            .filter(|a| a.revoked.is_none())
+            .filter_map(|a| a.recipient.name.as_deref().map(|name| Earner { id: &a.id, name, issued: day(a.issued) }))
+            .collect();
+        let files = extras.badge_files.get(&badge.slug).unwrap_or(&no_files);
+        let path = format!("badges/{}/", badge.slug);
+        let badge_meta = meta(&path, badge.name.clone(), &badge.description, image.clone());
+        let body = Body::Badge { badge: &view, earners, award_count: badge.awards.len(), files };
+        sink.put(&format!("{path}index.html"), &page("../../", badge_meta, body)?)?;
+        for award in &badge.awards {
+            let path = format!("awards/{}/", award.id);
+            let who = award.recipient.name.as_deref().unwrap_or("A recipient");
+            let title = format!("{who} earned {}", badge.name);
+            let meta = meta(&path, title, &badge.description, image.clone());
+            let body = Body::Award {
+                badge: &view,
+                award: award_view(award),
+                files: extras.award_files.get(&award.id).unwrap_or(&no_files),
+                verification: extras.verification.get(&award.id),
+            };
+            sink.put(&format!("{path}index.html"), &page("../../", meta, body)?)?;
+        }
+    }
+
+    for p in &site.pages {
+        let path = format!("pages/{}/", p.slug);
+        let meta = meta(&path, p.title.clone(), &p.title, None);
+        let body = Body::Markdown { page_title: &p.title, content_html: markdown::to_html(&p.markdown) };
+        sink.put(&format!("{path}index.html"), &page("../../", meta, body)?)?;
+    }
+
+    // GitHub Pages serves 404.html at any depth, so its links are absolute.
+    let not_found = meta("404.html", "Page not found".into(), "Page not found", None);
+    sink.put("404.html", &page(&site.base_url, not_found, Body::Empty {})?)?;
+
+    write_site_files(site, theme, sink)
+}
+
+/// Static files, badge images, and the files static hosts and crawlers read.
+fn write_site_files(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), RenderError> {
+    for (path, bytes) in &theme.statics {
+        sink.put(path, bytes)?;
+    }
+    for rel in &site.static_files {
+        let bytes = std::fs::read(site.root.join("site/static").join(rel))?;
+        sink.put(&format!("static/{rel}"), &bytes)?;
+    }
+    for badge in &site.badges {
+        let bytes = std::fs::read(&badge.image.source)?;
+        sink.put(&badge.image.output_path(&badge.slug), &bytes)?;
+    }
+    // GitHub Pages' Jekyll step drops dot-folders (`.well-known/`) without it.
+    sink.put(".nojekyll", b"")?;
+    sink.put("robots.txt", format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", site.base_url).as_bytes())?;
+    sink.put("sitemap.xml", sitemap(site).as_bytes())?;
+    Ok(())
+}
+
+/// Lists the issuer home, badge pages and extra pages. Award pages are left
+/// out: they name people, and being findable by search engines should be
+/// their choice, not ours (each award page also says `noindex`).
+fn sitemap(site: &Site) -> String {
+    let mut urls = vec![site.base_url.clone()];
+    urls.extend(site.badges.iter().map(|b| format!("{}badges/{}/", site.base_url, b.slug)));
+    urls.extend(site.pages.iter().map(|p| format!("{}pages/{}/", site.base_url, p.slug)));
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for url in urls {
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&url)));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+}
+
+fn site_view(site: &Site) -> SiteView {
+    SiteView {
+        title: site.title.clone(),
+        base_url: site.base_url.clone(),
+        language: site.language.clone(),
+        issuer: IssuerView {
+            name: site.issuer.name.clone(),
+            url: site.issuer.url.clone(),
+            email: site.issuer.email.clone(),
+            description: site.issuer.description.clone(),
+            image: site.issuer.image.clone(),
+        },
+        pages: site.pages.iter().map(|p| PageLink { slug: p.slug.clone(), title: p.title.clone() }).collect(),
+    }
+}
+
+fn badge_view(badge: &Badge) -> BadgeView {
+    BadgeView {
+        slug: badge.slug.clone(),
+        name: badge.name.clone(),
+        description: badge.description.clone(),
+        criteria_html: markdown::to_html(&badge.criteria),
+        image: badge.image.output_path(&badge.slug),
+        image_alt: badge.image_alt.clone(),
+        achievement_type: badge.achievement_type.clone(),
+        tags: badge.tags.clone(),
+        valid_for: badge.valid_for.map(|p| p.describe()),
+        alignments: badge
+            .alignments
+            .iter()
+            .map(|a| AlignmentView {
+                name: a.name.clone(),
+                url: a.url.clone(),
+                description: a.description.clone(),
+                code: a.code.clone(),
+                framework: a.framework.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn award_view(award: &Award) -> AwardView<'_> {
+    AwardView {
+        id: &award.id,
+        recipient_name: award.recipient.name.as_deref(),
+        issued: day(award.issued),
+        expires: award.expires.map(day),
+        status: if award.revoked.is_some() { "revoked" } else { "valid" },
+        revoked: award.revoked.as_ref().map(|r| RevokedView { on: day(r.on), reason: &r.reason }),
+        narrative_html: award.narrative.as_deref().map(markdown::to_html),
+        evidence: award
+            .evidence
+            .iter()
+            .map(|e| EvidenceView {
+                url: e.url.as_deref(),
+                name: e.name.as_deref(),
+                description: e.description.as_deref(),
+                narrative_html: e.narrative.as_deref().map(markdown::to_html),
+            })
+            .collect(),
+    }
+}

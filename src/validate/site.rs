@@ -1,0 +1,146 @@
+//! Checks of `site/site.toml` and `site/pages/`.
+
+use super::{Checker, FirstSeen, rules};
+use crate::diagnostic::Diagnostic;
+use crate::input::SiteFile;
+use crate::load::{Loaded, SITE_FILE};
+use crate::model::{Issuer, Key, Page, Site};
+use crate::multikey;
+
+const F: &str = SITE_FILE;
+
+pub(super) fn settings(c: &mut Checker, input: &SiteFile, loaded: &Loaded) -> Option<Site> {
+    let base_url = c.check(F, "base_url", &input.base_url, rules::base_url);
+    let title = c.text(F, "title", &input.title);
+    let language = c.check(F, "language", &input.language, rules::language);
+    let theme = match &input.theme {
+        None => Some("default".to_string()),
+        Some(theme) => c.check(F, "theme", theme, rules::slug).and_then(|()| {
+            let name = theme.get_ref();
+            if name == "default" || loaded.root.join("themes").join(name).is_dir() {
+                Some(name.clone())
+            } else {
+                c.error(
+                    Diagnostic::at(F, theme.span(), format!("unknown theme `{name}`"))
+                        .label(format!("no folder `themes/{name}/`"))
+                        .help("use `default` (built in) or create the theme folder"),
+                );
+                None
+            }
+        }),
+    };
+    let issuer = issuer(c, input, loaded);
+    let keys = keys(c, input);
+    Some(Site {
+        base_url: base_url.map(|()| input.base_url.get_ref().clone())?,
+        title: title?,
+        language: language.map(|()| input.language.get_ref().clone())?,
+        theme: theme?,
+        recipients: input.recipients.as_ref().map(|r| *r.get_ref()).unwrap_or_default(),
+        issuer: issuer?,
+        keys: keys?,
+        pages: Vec::new(),
+        badges: Vec::new(),
+        static_files: Vec::new(),
+        root: loaded.root.clone(),
+    })
+}
+
+fn issuer(c: &mut Checker, input: &SiteFile, loaded: &Loaded) -> Option<Issuer> {
+    let i = &input.issuer;
+    let name = c.text(F, "issuer.name", &i.name);
+    let url = c.check(F, "issuer.url", &i.url, rules::web_url);
+    let email = c.check(F, "issuer.email", &i.email, rules::email);
+    let description = c.optional_text(F, "issuer.description", &i.description);
+    let mut image_ok = true;
+    if let Some(image) = &i.image {
+        let path = image.get_ref();
+        let in_static = path
+            .strip_prefix("static/")
+            .filter(|rest| loaded.static_files.iter().any(|f| f == rest));
+        let extension_ok = path.ends_with(".png") || path.ends_with(".svg");
+        if in_static.is_none() || !extension_ok {
+            image_ok = false;
+            c.error(
+                Diagnostic::at(F, image.span(), "invalid `issuer.image`")
+                    .label("expected a PNG or SVG file inside `site/static/`, relative to `site/`")
+                    .help("for example `image = \"static/logo.png\"` for the file `site/static/logo.png`"),
+            );
+        }
+    }
+    Some(Issuer {
+        name: name?,
+        url: url.map(|_| i.url.get_ref().clone())?,
+        email: email.map(|()| i.email.get_ref().clone())?,
+        description,
+        image: if image_ok { i.image.as_ref().map(|s| s.get_ref().clone()) } else { None? },
+    })
+}
+
+fn keys(c: &mut Checker, input: &SiteFile) -> Option<Vec<Key>> {
+    let mut ok = true;
+    let mut keys = Vec::new();
+    let mut seen = FirstSeen::new();
+    for key in &input.keys {
+        let id = c.check(F, "keys.id", &key.id, rules::key_id);
+        if id.is_some() {
+            if let Some((file, span)) = seen.insert(key.id.get_ref(), F, key.id.span()) {
+                c.error(
+                    Diagnostic::at(F, key.id.span(), format!("duplicate key id `{}`", key.id.get_ref()))
+                        .related(&file, span, "first used here"),
+                );
+                ok = false;
+            }
+        }
+        let public = c.check(F, "keys.public", &key.public, |text| {
+            let bytes = multikey::decode_public(text).map_err(|e| format!("a public Multikey `z6Mk…`: {e}"))?;
+            ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+                .map_err(|_| "a valid Ed25519 public key".to_string())?;
+            Ok(bytes)
+        });
+        let retired = match &key.retired {
+            None => Some(None),
+            Some(date) => match rules::datetime(date.get_ref()) {
+                Ok(at) => Some(Some(at)),
+                Err(expected) => {
+                    c.error(Diagnostic::at(F, date.span(), "invalid `keys.retired`").label(format!("expected {expected}")));
+                    None
+                }
+            },
+        };
+        match (id, public, retired) {
+            (Some(()), Some(public_key), Some(retired)) => keys.push(Key {
+                id: key.id.get_ref().clone(),
+                public_multikey: key.public.get_ref().trim().to_string(),
+                public_key,
+                retired,
+            }),
+            _ => ok = false,
+        }
+    }
+    ok.then_some(keys)
+}
+
+/// Extra pages: `site/pages/<slug>.md`; the title is the first `# ` heading.
+pub(super) fn pages(c: &mut Checker, pages: &[(String, String)]) -> Vec<Page> {
+    let mut out = Vec::new();
+    for (file, markdown) in pages {
+        let stem = file.trim_start_matches("site/pages/").trim_end_matches(".md");
+        if let Err(expected) = rules::slug(stem) {
+            c.error(Diagnostic::in_file(file, "invalid page file name").label(format!("expected {expected}, then `.md`")));
+            continue;
+        }
+        let title = markdown
+            .lines()
+            .find_map(|line| line.strip_prefix("# "))
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| stem.replace('-', " "));
+        out.push(Page {
+            slug: stem.to_string(),
+            title,
+            markdown: markdown.clone(),
+        });
+    }
+    out
+}
