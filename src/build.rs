@@ -31,7 +31,13 @@ pub struct Summary {
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        write!(f, "{}, {}, {}", plural(self.badges, "badge"), plural(self.awards, "award"), plural(self.pages, "page"))
+        write!(
+            f,
+            "{}, {}, {}",
+            plural(self.badges, "badge"),
+            plural(self.awards, "award"),
+            plural(self.pages, "page")
+        )
     }
 }
 
@@ -48,7 +54,10 @@ pub fn check(root: &Path, base_url: Option<&str>) -> Result<(Site, Sources), Err
                 Some(site)
             }
             Err(expected) => {
-                problems.push(Diagnostic::new(format!("invalid `--base-url {url}`")).label(format!("expected {expected}")));
+                problems.push(
+                    Diagnostic::new(format!("invalid `--base-url {url}`"))
+                        .label(format!("expected {expected}")),
+                );
                 None
             }
         },
@@ -58,7 +67,10 @@ pub fn check(root: &Path, base_url: Option<&str>) -> Result<(Site, Sources), Err
         Some(site) if problems.is_empty() => Ok((site, sources)),
         _ => {
             problems.sort();
-            Err(Error::Problems { diagnostics: problems, sources })
+            Err(Error::Problems {
+                diagnostics: problems,
+                sources,
+            })
         }
     }
 }
@@ -68,7 +80,10 @@ pub fn render_into(site: &Site, sources: &Sources, sink: &dyn Sink) -> Result<()
     let mut problems = Diagnostics::default();
     let theme = theme::load(&site.root, &site.theme, &mut problems);
     if !problems.is_empty() {
-        return Err(Error::Problems { diagnostics: problems, sources: sources.clone() });
+        return Err(Error::Problems {
+            diagnostics: problems,
+            sources: sources.clone(),
+        });
     }
     let extras = Extras::default();
     render::render_site(site, &theme, &extras, sink)?;
@@ -79,12 +94,20 @@ pub fn render_into(site: &Site, sources: &Sources, sink: &dyn Sink) -> Result<()
 pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     let (site, sources) = check(&options.root, options.base_url.as_deref())?;
     refuse_dangerous_out(&options.root, &options.out)?;
-    output::write_atomically(&options.out, |folder| render_into(&site, &sources, folder)).map_err(|e| match e {
-        WriteError::Build(error) => error,
-        WriteError::Io { path, error } => Error::Io { path, error },
-        WriteError::Refused { path, reason } => Error::Usage(format!("refusing to replace {}: {reason}", path.display())),
-    })?;
-    Ok(Summary { badges: site.badges.len(), awards: site.award_count(), pages: site.pages.len() })
+    output::write_atomically(&options.out, |folder| render_into(&site, &sources, folder)).map_err(
+        |e| match e {
+            WriteError::Build(error) => error,
+            WriteError::Io { path, error } => Error::Io { path, error },
+            WriteError::Refused { path, reason } => {
+                Error::Usage(format!("refusing to replace {}: {reason}", path.display()))
+            }
+        },
+    )?;
+    Ok(Summary {
+        badges: site.badges.len(),
+        awards: site.award_count(),
+        pages: site.pages.len(),
+    })
 }
 
 /// The output folder must not be the repository or hold it, nor sit inside
@@ -92,7 +115,9 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
 fn refuse_dangerous_out(root: &Path, out: &Path) -> Result<(), Error> {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let (root, out) = (absolute(root), absolute(out));
-    let inside_sources = ["site", "badges", "themes"].iter().any(|d| out.starts_with(root.join(d)));
+    let inside_sources = ["site", "badges", "themes"]
+        .iter()
+        .any(|d| out.starts_with(root.join(d)));
     if root.starts_with(&out) || inside_sources {
         return Err(Error::Usage(format!(
             "refusing to write the site to {}: it holds the badge repository or its sources",

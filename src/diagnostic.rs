@@ -83,29 +83,32 @@ impl Diagnostic {
                 if let Some(label) = &self.label {
                     annotation = annotation.label(label.as_str());
                 }
-                let mut snippet = Snippet::source(text).path(file.as_str()).annotation(annotation);
-                if let Some((rel_file, rel_span, rel_label)) = &self.related {
-                    if rel_file == file {
-                        snippet = snippet.annotation(
-                            AnnotationKind::Context
-                                .span(clamp(rel_span, text))
-                                .label(rel_label.as_str()),
-                        );
-                    }
+                let mut snippet = Snippet::source(text)
+                    .path(file.as_str())
+                    .annotation(annotation);
+                if let Some((rel_file, rel_span, rel_label)) = &self.related
+                    && rel_file == file
+                {
+                    snippet = snippet.annotation(
+                        AnnotationKind::Context
+                            .span(clamp(rel_span, text))
+                            .label(rel_label.as_str()),
+                    );
                 }
                 group = group.element(snippet);
-                if let Some((rel_file, rel_span, rel_label)) = &self.related {
-                    if rel_file != file {
-                        if let Some(rel_text) = sources.get(rel_file) {
-                            group = group.element(
-                                Snippet::source(rel_text).path(rel_file.as_str()).annotation(
-                                    AnnotationKind::Context
-                                        .span(clamp(rel_span, rel_text))
-                                        .label(rel_label.as_str()),
-                                ),
-                            );
-                        }
-                    }
+                if let Some((rel_file, rel_span, rel_label)) = &self.related
+                    && rel_file != file
+                    && let Some(rel_text) = sources.get(rel_file)
+                {
+                    group = group.element(
+                        Snippet::source(rel_text)
+                            .path(rel_file.as_str())
+                            .annotation(
+                                AnnotationKind::Context
+                                    .span(clamp(rel_span, rel_text))
+                                    .label(rel_label.as_str()),
+                            ),
+                    );
                 }
             }
             (Some(file), _) => {

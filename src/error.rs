@@ -11,11 +11,17 @@ use crate::render::RenderError;
 pub enum Error {
     /// Problems in the repository's content, all of them, with the sources
     /// needed to quote them.
-    Problems { diagnostics: Diagnostics, sources: Sources },
+    Problems {
+        diagnostics: Diagnostics,
+        sources: Sources,
+    },
     /// A template of the theme failed.
     Render(RenderError),
     /// Reading or writing a file failed.
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     /// The command line asked for something impossible.
     Usage(String),
 }
@@ -32,7 +38,10 @@ impl Error {
     /// The full human-readable report.
     pub fn report(&self) -> String {
         match self {
-            Error::Problems { diagnostics, sources } => diagnostics.render(sources),
+            Error::Problems {
+                diagnostics,
+                sources,
+            } => diagnostics.render(sources),
             other => format!("error: {other}\n"),
         }
     }
@@ -41,7 +50,9 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Problems { diagnostics, .. } => write!(f, "found {} problem(s)", diagnostics.len()),
+            Error::Problems { diagnostics, .. } => {
+                write!(f, "found {} problem(s)", diagnostics.len())
+            }
             Error::Render(error) => error.fmt(f),
             Error::Io { path, error } => write!(f, "{}: {error}", path.display()),
             Error::Usage(message) => f.write_str(message),

@@ -11,7 +11,10 @@ const FILES: &[(&str, &str)] = &[
     ("badges/example.toml", include_str!("scaffold/example.toml")),
     ("badges/example.svg", include_str!("scaffold/example.svg")),
     (".gitignore", include_str!("scaffold/gitignore")),
-    (".github/workflows/pages.yml", include_str!("scaffold/pages.yml")),
+    (
+        ".github/workflows/pages.yml",
+        include_str!("scaffold/pages.yml"),
+    ),
 ];
 
 /// Creates a badge repository in `dir`, which must be missing or empty.

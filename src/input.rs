@@ -161,7 +161,11 @@ pub struct BadgeFileInput {
 pub fn parse_site(file: &str, text: &str, problems: &mut Diagnostics) -> Option<SiteFile> {
     let root = parse_document(file, text, problems)?;
     let span = root.span();
-    from_value(file, Spanned::new(span, DeValue::Table(root.into_inner())), problems)
+    from_value(
+        file,
+        Spanned::new(span, DeValue::Table(root.into_inner())),
+        problems,
+    )
 }
 
 /// Parses a badge file (`badges/<slug>.toml`) or an award file
@@ -247,7 +251,11 @@ fn from_value<T: DeserializeOwned>(
 /// (which says what was expected) and whose caret sits at the error's span.
 fn toml_error(file: &str, error: &toml::de::Error, fallback: &str) -> Diagnostic {
     let message = error.message().trim();
-    let message = if message.is_empty() { fallback } else { message };
+    let message = if message.is_empty() {
+        fallback
+    } else {
+        message
+    };
     let mut lines = message.lines();
     let title = lines.next().unwrap_or(fallback).to_string();
     let rest: Vec<&str> = lines.map(str::trim).filter(|l| !l.is_empty()).collect();
@@ -274,8 +282,14 @@ mod tests {
         assert_eq!(parsed.awards.len(), 0);
         let messages: Vec<_> = problems.iter().map(|d| d.message.clone()).collect();
         assert_eq!(messages.len(), 2, "{messages:?}");
-        assert!(messages[0].contains("unknown field `colour`"), "{messages:?}");
-        assert!(messages[1].contains("missing field `recipient`"), "{messages:?}");
+        assert!(
+            messages[0].contains("unknown field `colour`"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("missing field `recipient`"),
+            "{messages:?}"
+        );
     }
 
     #[test]

@@ -114,7 +114,10 @@ fn files_under(root: &Path, dir: &str, problems: &mut Diagnostics) -> Vec<String
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                problems.push(Diagnostic::in_file(dir, format!("cannot read folder: {error}")));
+                problems.push(Diagnostic::in_file(
+                    dir,
+                    format!("cannot read folder: {error}"),
+                ));
                 continue;
             }
         };
@@ -161,7 +164,10 @@ pub fn read_text(root: &Path, rel: &str, problems: &mut Diagnostics) -> Option<S
         },
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
         Err(error) => {
-            problems.push(Diagnostic::in_file(rel, format!("cannot read file: {error}")));
+            problems.push(Diagnostic::in_file(
+                rel,
+                format!("cannot read file: {error}"),
+            ));
             None
         }
     }

@@ -10,7 +10,11 @@ use rosette::Error;
 use rosette::build::{self, BuildOptions};
 
 #[derive(Parser)]
-#[command(name = "rosette", version, about = "Verifiable Open Badges from a git repository of TOML files")]
+#[command(
+    name = "rosette",
+    version,
+    about = "Verifiable Open Badges from a git repository of TOML files"
+)]
 struct Cli {
     /// The badge repository (default: the nearest folder at or above the
     /// current one that holds site/site.toml).
@@ -66,7 +70,11 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Build { base_url, out } => {
             let root = root(cli.root)?;
             let out = out.unwrap_or_else(|| root.join("public"));
-            let summary = build::build(&BuildOptions { root, out: out.clone(), base_url })?;
+            let summary = build::build(&BuildOptions {
+                root,
+                out: out.clone(),
+                base_url,
+            })?;
             println!("Built {summary} into {}", out.display());
             Ok(())
         }
@@ -88,7 +96,10 @@ fn root(given: Option<PathBuf>) -> Result<PathBuf, Error> {
     if let Some(root) = given {
         return Ok(root);
     }
-    let here = std::env::current_dir().map_err(|error| Error::Io { path: PathBuf::from("."), error })?;
+    let here = std::env::current_dir().map_err(|error| Error::Io {
+        path: PathBuf::from("."),
+        error,
+    })?;
     rosette::load::find_root(&here).ok_or_else(|| {
         Error::Usage(format!(
             "no badge repository here: no `site/site.toml` in {} or any folder above it (use `--root DIR` or `rosette init`)",

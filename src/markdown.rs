@@ -13,7 +13,8 @@ use pulldown_cmark::{Event, Options, Parser, html};
 
 /// Renders Markdown to sanitised HTML.
 pub fn to_html(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let events = Parser::new_ext(markdown, options).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         other => other,
@@ -42,13 +43,20 @@ mod tests {
     fn renders_markdown() {
         let html = to_html("**Bold** and a [link](https://example.org/)\n\n- one\n- two");
         assert!(html.contains("<strong>Bold</strong>"), "{html}");
-        assert!(html.contains("<a href=\"https://example.org/\" rel=\"noopener noreferrer nofollow\">link</a>"), "{html}");
+        assert!(
+            html.contains(
+                "<a href=\"https://example.org/\" rel=\"noopener noreferrer nofollow\">link</a>"
+            ),
+            "{html}"
+        );
         assert!(html.contains("<li>one</li>"), "{html}");
     }
 
     #[test]
     fn raw_html_is_shown_not_executed() {
-        let html = to_html("Hi <script>alert(1)</script> <img src=x onerror=alert(2)>\n\n<div onclick=\"x()\">block</div>");
+        let html = to_html(
+            "Hi <script>alert(1)</script> <img src=x onerror=alert(2)>\n\n<div onclick=\"x()\">block</div>",
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(!html.contains("<div"), "{html}");
@@ -57,7 +65,8 @@ mod tests {
 
     #[test]
     fn dangerous_links_lose_their_href() {
-        let html = to_html("[x](javascript:alert(1)) [y](data:text/html,hi) ![z](javascript:alert(3))");
+        let html =
+            to_html("[x](javascript:alert(1)) [y](data:text/html,hi) ![z](javascript:alert(3))");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("data:text"), "{html}");
     }

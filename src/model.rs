@@ -218,15 +218,34 @@ mod tests {
     #[test]
     fn periods_add_calendar_units() {
         let start = datetime!(2024-01-31 00:00 UTC);
-        let month = Period { count: 1, unit: PeriodUnit::Months };
+        let month = Period {
+            count: 1,
+            unit: PeriodUnit::Months,
+        };
         assert_eq!(month.after(start), Some(datetime!(2024-02-29 00:00 UTC)));
-        let years = Period { count: 2, unit: PeriodUnit::Years };
+        let years = Period {
+            count: 2,
+            unit: PeriodUnit::Years,
+        };
         assert_eq!(years.after(start), Some(datetime!(2026-01-31 00:00 UTC)));
-        let weeks = Period { count: 2, unit: PeriodUnit::Weeks };
+        let weeks = Period {
+            count: 2,
+            unit: PeriodUnit::Weeks,
+        };
         assert_eq!(weeks.after(start), Some(datetime!(2024-02-14 00:00 UTC)));
-        let huge = Period { count: 100_000, unit: PeriodUnit::Years };
+        let huge = Period {
+            count: 100_000,
+            unit: PeriodUnit::Years,
+        };
         assert_eq!(huge.after(start), None);
         assert_eq!(years.describe(), "2 years");
-        assert_eq!(Period { count: 1, unit: PeriodUnit::Days }.describe(), "1 day");
+        assert_eq!(
+            Period {
+                count: 1,
+                unit: PeriodUnit::Days
+            }
+            .describe(),
+            "1 day"
+        );
     }
 }

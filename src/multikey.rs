@@ -18,7 +18,9 @@ pub enum MultikeyError {
 impl std::fmt::Display for MultikeyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            MultikeyError::NotBase58btc => f.write_str("not a multibase base58btc string (it must start with `z`)"),
+            MultikeyError::NotBase58btc => {
+                f.write_str("not a multibase base58btc string (it must start with `z`)")
+            }
             MultikeyError::WrongLength => f.write_str("wrong length for an Ed25519 Multikey"),
             MultikeyError::WrongPrefix { expected } => {
                 write!(f, "not an Ed25519 {expected} Multikey")
@@ -53,7 +55,10 @@ fn encode(prefix: [u8; 2], key: &[u8; 32]) -> String {
 }
 
 fn decode(text: &str, prefix: [u8; 2], expected: &'static str) -> Result<[u8; 32], MultikeyError> {
-    let body = text.trim().strip_prefix('z').ok_or(MultikeyError::NotBase58btc)?;
+    let body = text
+        .trim()
+        .strip_prefix('z')
+        .ok_or(MultikeyError::NotBase58btc)?;
     let bytes = bs58::decode(body)
         .into_vec()
         .map_err(|_| MultikeyError::NotBase58btc)?;
@@ -84,7 +89,10 @@ mod tests {
     #[test]
     fn encodes_the_1edtech_vector_key() {
         let public = hex("4bdeafde2ea8beefadd8c699b5c7e0704cf51154d52e17b20b71337ca04cc5a5");
-        assert_eq!(encode_public(&public), "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi");
+        assert_eq!(
+            encode_public(&public),
+            "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"
+        );
         assert_eq!(
             decode_public("z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi").unwrap(),
             public
@@ -95,16 +103,28 @@ mod tests {
     #[test]
     fn round_trips_the_appendix_a_key() {
         let seed = hex("0aaa59e49ebeade897d6a7dd028a62a508b8d3057030630de09a253fb47d084a");
-        assert_eq!(encode_secret(&seed), "z3u2RwSXGME6LwGRPCt67EJYjpA8CRySfLagySj7ESKTt2jB");
-        assert_eq!(decode_secret("z3u2RwSXGME6LwGRPCt67EJYjpA8CRySfLagySj7ESKTt2jB").unwrap(), seed);
+        assert_eq!(
+            encode_secret(&seed),
+            "z3u2RwSXGME6LwGRPCt67EJYjpA8CRySfLagySj7ESKTt2jB"
+        );
+        assert_eq!(
+            decode_secret("z3u2RwSXGME6LwGRPCt67EJYjpA8CRySfLagySj7ESKTt2jB").unwrap(),
+            seed
+        );
         let public = hex("41f65fff11a8812abd8592c19f5e5cad3ed228c16c1b09afd6de0b74c7817c56");
-        assert_eq!(encode_public(&public), "z6MkitkSYBXwERkwFMiTpCZSr9bXkAkSq162jU3s2h7Yj3nV");
+        assert_eq!(
+            encode_public(&public),
+            "z6MkitkSYBXwERkwFMiTpCZSr9bXkAkSq162jU3s2h7Yj3nV"
+        );
     }
 
     #[test]
     fn refuses_wrong_prefix_length_and_alphabet() {
         let secret = "z3u2RwSXGME6LwGRPCt67EJYjpA8CRySfLagySj7ESKTt2jB";
-        assert!(matches!(decode_public(secret), Err(MultikeyError::WrongPrefix { .. })));
+        assert!(matches!(
+            decode_public(secret),
+            Err(MultikeyError::WrongPrefix { .. })
+        ));
         assert_eq!(decode_public("z6Mk"), Err(MultikeyError::WrongLength));
         assert_eq!(decode_public("u6Mk"), Err(MultikeyError::NotBase58btc));
         assert_eq!(decode_public("z0OIl"), Err(MultikeyError::NotBase58btc));

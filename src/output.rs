@@ -26,14 +26,19 @@ pub struct Memory {
 
 impl Memory {
     pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
-        self.files.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.files
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 impl Sink for Memory {
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         check_relative(path)?;
-        let mut files = self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut files = self
+            .files
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         files.insert(path.to_string(), bytes.to_vec());
         Ok(())
     }
@@ -59,11 +64,16 @@ impl Sink for Folder {
 fn check_relative(path: &str) -> io::Result<()> {
     let ok = !path.is_empty()
         && !path.contains('\\')
-        && Path::new(path).components().all(|c| matches!(c, Component::Normal(_)));
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
     if ok {
         Ok(())
     } else {
-        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write outside the output folder: {path:?}")))
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write outside the output folder: {path:?}"),
+        ))
     }
 }
 
@@ -97,7 +107,10 @@ pub fn write_atomically<E>(
     let name = out
         .file_name()
         .and_then(|n| n.to_str())
-        .ok_or_else(|| WriteError::Refused { path: out.to_path_buf(), reason: "not a folder name".into() })?
+        .ok_or_else(|| WriteError::Refused {
+            path: out.to_path_buf(),
+            reason: "not a folder name".into(),
+        })?
         .to_string();
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -106,7 +119,10 @@ pub fn write_atomically<E>(
     fs::create_dir_all(&parent).map_err(io_error(&parent))?;
     if out.exists() {
         let is_ours = out.is_dir()
-            && (out.join(".nojekyll").is_file() || fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false));
+            && (out.join(".nojekyll").is_file()
+                || fs::read_dir(out)
+                    .map(|mut d| d.next().is_none())
+                    .unwrap_or(false));
         if !is_ours {
             return Err(WriteError::Refused {
                 path: out.to_path_buf(),
@@ -125,16 +141,22 @@ pub fn write_atomically<E>(
         return Err(WriteError::Build(error));
     }
     let old = parent.join(format!(".{name}.rosette-old-{pid}"));
-    if out.exists() {
-        if let Err(error) = fs::rename(out, &old) {
-            let _ = fs::remove_dir_all(&temp);
-            return Err(WriteError::Io { path: out.to_path_buf(), error });
-        }
+    if out.exists()
+        && let Err(error) = fs::rename(out, &old)
+    {
+        let _ = fs::remove_dir_all(&temp);
+        return Err(WriteError::Io {
+            path: out.to_path_buf(),
+            error,
+        });
     }
     if let Err(error) = fs::rename(&temp, out) {
         let _ = fs::rename(&old, out);
         let _ = fs::remove_dir_all(&temp);
-        return Err(WriteError::Io { path: out.to_path_buf(), error });
+        return Err(WriteError::Io {
+            path: out.to_path_buf(),
+            error,
+        });
     }
     let _ = fs::remove_dir_all(&old);
     Ok(())
@@ -173,16 +195,23 @@ mod tests {
     fn failed_build_keeps_previous_output() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_atomically(&out, |f| f.put(".nojekyll", b"").and_then(|()| f.put("index.html", b"one")))
-            .map_err(|_| ())
-            .unwrap();
+        write_atomically(&out, |f| {
+            f.put(".nojekyll", b"")
+                .and_then(|()| f.put("index.html", b"one"))
+        })
+        .map_err(|_| ())
+        .unwrap();
         let result = write_atomically(&out, |f| {
             f.put("index.html", b"two").map_err(|_| "io")?;
             Err::<(), _>("render failed")
         });
         assert!(matches!(result, Err(WriteError::Build("render failed"))));
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one");
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 

@@ -18,14 +18,19 @@ use crate::theme::Theme;
 #[derive(Debug)]
 pub enum RenderError {
     /// A template failed to parse or render; `template` names it.
-    Template { template: String, message: String },
+    Template {
+        template: String,
+        message: String,
+    },
     Io(std::io::Error),
 }
 
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RenderError::Template { template, message } => write!(f, "template `{template}`: {message}"),
+            RenderError::Template { template, message } => {
+                write!(f, "template `{template}`: {message}")
+            }
             RenderError::Io(error) => write!(f, "cannot write output: {error}"),
         }
     }
@@ -72,12 +77,26 @@ impl Renderer {
     pub fn new(theme: &Theme) -> Result<Self, RenderError> {
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml"]);
-        tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| RenderError::Template { template: "(theme)".into(), message: error_text(&e) })?;
+        tera.add_raw_templates(
+            theme
+                .templates
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_str())),
+        )
+        .map_err(|e| RenderError::Template {
+            template: "(theme)".into(),
+            message: error_text(&e),
+        })?;
         Ok(Renderer { tera })
     }
 
-    fn page(&self, site: &SiteView, root: &str, page: PageMeta, body: Body<'_>) -> Result<Vec<u8>, RenderError> {
+    fn page(
+        &self,
+        site: &SiteView,
+        root: &str,
+        page: PageMeta,
+        body: Body<'_>,
+    ) -> Result<Vec<u8>, RenderError> {
         let template = match body {
             Body::Index { .. } => "index.html",
             Body::Badge { .. } => "badge.html",
@@ -85,14 +104,26 @@ impl Renderer {
             Body::Markdown { .. } => "page.html",
             Body::Empty {} => "404.html",
         };
-        let context = Page { site, root, page, rosette_version: env!("CARGO_PKG_VERSION"), body };
+        let context = Page {
+            site,
+            root,
+            page,
+            rosette_version: env!("CARGO_PKG_VERSION"),
+            body,
+        };
         self.render(template, &context)
     }
 
     fn render(&self, template: &str, context: &Page<'_>) -> Result<Vec<u8>, RenderError> {
-        let fail = |e: tera::Error| RenderError::Template { template: template.to_string(), message: error_text(&e) };
+        let fail = |e: tera::Error| RenderError::Template {
+            template: template.to_string(),
+            message: error_text(&e),
+        };
         let context = tera::Context::from_serialize(context).map_err(fail)?;
-        self.tera.render(template, &context).map(String::into_bytes).map_err(fail)
+        self.tera
+            .render(template, &context)
+            .map(String::into_bytes)
+            .map_err(fail)
     }
 }
 
@@ -122,10 +153,25 @@ struct Page<'a> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum Body<'a> {
-    Index { badges: Vec<BadgeCard<'a>> },
-    Badge { badge: &'a BadgeView, earners: Vec<Earner<'a>>, award_count: usize, files: &'a [FileLink] },
-    Award { badge: &'a BadgeView, award: AwardView<'a>, files: &'a [FileLink], verification: Option<&'a Verification> },
-    Markdown { page_title: &'a str, content_html: String },
+    Index {
+        badges: Vec<BadgeCard<'a>>,
+    },
+    Badge {
+        badge: &'a BadgeView,
+        earners: Vec<Earner<'a>>,
+        award_count: usize,
+        files: &'a [FileLink],
+    },
+    Award {
+        badge: &'a BadgeView,
+        award: AwardView<'a>,
+        files: &'a [FileLink],
+        verification: Option<&'a Verification>,
+    },
+    Markdown {
+        page_title: &'a str,
+        content_html: String,
+    },
     Empty {},
 }
 
@@ -234,11 +280,21 @@ struct EvidenceView<'a> {
 /// `YYYY-MM-DD` of an instant (UTC).
 pub fn day(at: OffsetDateTime) -> String {
     let date = at.date();
-    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }
 
 /// Renders every page and site file of `site` into `sink`.
-pub fn render_site(site: &Site, theme: &Theme, extras: &Extras, sink: &dyn Sink) -> Result<(), RenderError> {
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    extras: &Extras,
+    sink: &dyn Sink,
+) -> Result<(), RenderError> {
     let renderer = Renderer::new(theme)?;
     let site_view = site_view(site);
     let meta = |path: &str, title: String, description: &str, image: Option<String>| PageMeta {
@@ -247,7 +303,8 @@ pub fn render_site(site: &Site, theme: &Theme, extras: &Extras, sink: &dyn Sink)
         description: description.to_string(),
         image_url: image.map(|i| format!("{}{i}", site.base_url)),
     };
-    let page = |root: &str, page: PageMeta, body: Body<'_>| renderer.page(&site_view, root, page, body);
+    let page =
+        |root: &str, page: PageMeta, body: Body<'_>| renderer.page(&site_view, root, page, body);
 
     let issuer_image = site.issuer.image.clone();
     let description = site.issuer.description.as_deref().unwrap_or(&site.title);
@@ -261,7 +318,16 @@ pub fn render_site(site: &Site, theme: &Theme, extras: &Extras, sink: &dyn Sink)
         tags: &b.tags,
     });
     let home = meta("", site.title.clone(), description, issuer_image);
-    sink.put("index.html", &page("", home, Body::Index { badges: cards.collect() })?)?;
+    sink.put(
+        "index.html",
+        &page(
+            "",
+            home,
+            Body::Index {
+                badges: cards.collect(),
+            },
+        )?,
+    )?;
 
     let no_files: Vec<FileLink> = Vec::new();
     for badge in &site.badges {
@@ -271,13 +337,27 @@ pub fn render_site(site: &Site, theme: &Theme, extras: &Extras, sink: &dyn Sink)
             .awards
             .iter()
             .filter(|a| a.revoked.is_none())
-            .filter_map(|a| a.recipient.name.as_deref().map(|name| Earner { id: &a.id, name, issued: day(a.issued) }))
+            .filter_map(|a| {
+                a.recipient.name.as_deref().map(|name| Earner {
+                    id: &a.id,
+                    name,
+                    issued: day(a.issued),
+                })
+            })
             .collect();
         let files = extras.badge_files.get(&badge.slug).unwrap_or(&no_files);
         let path = format!("badges/{}/", badge.slug);
         let badge_meta = meta(&path, badge.name.clone(), &badge.description, image.clone());
-        let body = Body::Badge { badge: &view, earners, award_count: badge.awards.len(), files };
-        sink.put(&format!("{path}index.html"), &page("../../", badge_meta, body)?)?;
+        let body = Body::Badge {
+            badge: &view,
+            earners,
+            award_count: badge.awards.len(),
+            files,
+        };
+        sink.put(
+            &format!("{path}index.html"),
+            &page("../../", badge_meta, body)?,
+        )?;
         for award in &badge.awards {
             let path = format!("awards/{}/", award.id);
             let who = award.recipient.name.as_deref().unwrap_or("A recipient");
@@ -296,13 +376,19 @@ pub fn render_site(site: &Site, theme: &Theme, extras: &Extras, sink: &dyn Sink)
     for p in &site.pages {
         let path = format!("pages/{}/", p.slug);
         let meta = meta(&path, p.title.clone(), &p.title, None);
-        let body = Body::Markdown { page_title: &p.title, content_html: markdown::to_html(&p.markdown) };
+        let body = Body::Markdown {
+            page_title: &p.title,
+            content_html: markdown::to_html(&p.markdown),
+        };
         sink.put(&format!("{path}index.html"), &page("../../", meta, body)?)?;
     }
 
     // GitHub Pages serves 404.html at any depth, so its links are absolute.
     let not_found = meta("404.html", "Page not found".into(), "Page not found", None);
-    sink.put("404.html", &page(&site.base_url, not_found, Body::Empty {})?)?;
+    sink.put(
+        "404.html",
+        &page(&site.base_url, not_found, Body::Empty {})?,
+    )?;
 
     write_site_files(site, theme, sink)
 }
@@ -322,7 +408,14 @@ fn write_site_files(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), R
     }
     // GitHub Pages' Jekyll step drops dot-folders (`.well-known/`) without it.
     sink.put(".nojekyll", b"")?;
-    sink.put("robots.txt", format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", site.base_url).as_bytes())?;
+    sink.put(
+        "robots.txt",
+        format!(
+            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+            site.base_url
+        )
+        .as_bytes(),
+    )?;
     sink.put("sitemap.xml", sitemap(site).as_bytes())?;
     Ok(())
 }
@@ -332,9 +425,19 @@ fn write_site_files(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), R
 /// their choice, not ours (each award page also says `noindex`).
 fn sitemap(site: &Site) -> String {
     let mut urls = vec![site.base_url.clone()];
-    urls.extend(site.badges.iter().map(|b| format!("{}badges/{}/", site.base_url, b.slug)));
-    urls.extend(site.pages.iter().map(|p| format!("{}pages/{}/", site.base_url, p.slug)));
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    urls.extend(
+        site.badges
+            .iter()
+            .map(|b| format!("{}badges/{}/", site.base_url, b.slug)),
+    );
+    urls.extend(
+        site.pages
+            .iter()
+            .map(|p| format!("{}pages/{}/", site.base_url, p.slug)),
+    );
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for url in urls {
         xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&url)));
     }
@@ -343,7 +446,11 @@ fn sitemap(site: &Site) -> String {
 }
 
 fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 fn site_view(site: &Site) -> SiteView {
@@ -358,7 +465,14 @@ fn site_view(site: &Site) -> SiteView {
             description: site.issuer.description.clone(),
             image: site.issuer.image.clone(),
         },
-        pages: site.pages.iter().map(|p| PageLink { slug: p.slug.clone(), title: p.title.clone() }).collect(),
+        pages: site
+            .pages
+            .iter()
+            .map(|p| PageLink {
+                slug: p.slug.clone(),
+                title: p.title.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -393,8 +507,15 @@ fn award_view(award: &Award) -> AwardView<'_> {
         recipient_name: award.recipient.name.as_deref(),
         issued: day(award.issued),
         expires: award.expires.map(day),
-        status: if award.revoked.is_some() { "revoked" } else { "valid" },
-        revoked: award.revoked.as_ref().map(|r| RevokedView { on: day(r.on), reason: &r.reason }),
+        status: if award.revoked.is_some() {
+            "revoked"
+        } else {
+            "valid"
+        },
+        revoked: award.revoked.as_ref().map(|r| RevokedView {
+            on: day(r.on),
+            reason: &r.reason,
+        }),
         narrative_html: award.narrative.as_deref().map(markdown::to_html),
         evidence: award
             .evidence

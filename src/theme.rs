@@ -28,10 +28,16 @@ const TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 /// The default theme's static files, by output path.
-const STATIC: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!("../themes/default/static/style.css"),
-)];
+const STATIC: &[(&str, &[u8])] = &[
+    (
+        "award.js",
+        include_bytes!("../themes/default/static/award.js"),
+    ),
+    (
+        "style.css",
+        include_bytes!("../themes/default/static/style.css"),
+    ),
+];
 
 /// A theme ready to render with.
 #[derive(Debug, Clone, Default)]
@@ -45,8 +51,14 @@ pub struct Theme {
 /// The default theme with `themes/<name>/` of the repository laid over it.
 pub fn load(root: &Path, name: &str, problems: &mut Diagnostics) -> Theme {
     let mut theme = Theme {
-        templates: TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
-        statics: STATIC.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect(),
+        templates: TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect(),
+        statics: STATIC
+            .iter()
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .collect(),
     };
     theme.templates.sort();
     theme.statics.sort();
@@ -90,7 +102,12 @@ fn files(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(|e| {
-            let rel = e.path().strip_prefix(dir).ok()?.to_str()?.replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .ok()?
+                .to_str()?
+                .replace('\\', "/");
             Some((rel, e.path().to_path_buf()))
         })
         .collect()
@@ -112,7 +129,11 @@ mod tests {
         assert!(problems.is_empty());
         let names: Vec<&str> = theme.templates.iter().map(|(n, _)| n.as_str()).collect();
         assert!(names.contains(&"base.html") && names.contains(&"extra.html"));
-        let index = theme.templates.iter().find(|(n, _)| n == "index.html").unwrap();
+        let index = theme
+            .templates
+            .iter()
+            .find(|(n, _)| n == "index.html")
+            .unwrap();
         assert_eq!(index.1, "mine");
     }
 }

@@ -7,9 +7,15 @@ use super::{Checker, FirstSeen, rules};
 use crate::diagnostic::Diagnostic;
 use crate::input::{AwardInput, BadgeInput, EvidenceInput, RecipientInput, RecipientPolicy};
 use crate::load::Loaded;
-use crate::model::{Alignment, Award, Badge, BadgeImage, Evidence, Identity, Period, Recipient, Revocation};
+use crate::model::{
+    Alignment, Award, Badge, BadgeImage, Evidence, Identity, Period, Recipient, Revocation,
+};
 
-pub(super) fn badges(c: &mut Checker, loaded: &Loaded, policy: Option<RecipientPolicy>) -> Vec<Badge> {
+pub(super) fn badges(
+    c: &mut Checker,
+    loaded: &Loaded,
+    policy: Option<RecipientPolicy>,
+) -> Vec<Badge> {
     let policy = policy.unwrap_or_default();
     let mut ids = FirstSeen::new();
     let mut badges: BTreeMap<String, Badge> = BTreeMap::new();
@@ -17,8 +23,9 @@ pub(super) fn badges(c: &mut Checker, loaded: &Loaded, policy: Option<RecipientP
         let slug = file.trim_start_matches("badges/").trim_end_matches(".toml");
         if let Err(expected) = rules::slug(slug) {
             c.error(
-                Diagnostic::in_file(file, format!("invalid badge file name `{slug}.toml`"))
-                    .label(format!("the file stem is the badge's slug: expected {expected}")),
+                Diagnostic::in_file(file, format!("invalid badge file name `{slug}.toml`")).label(
+                    format!("the file stem is the badge's slug: expected {expected}"),
+                ),
             );
             continue;
         }
@@ -38,11 +45,20 @@ pub(super) fn badges(c: &mut Checker, loaded: &Loaded, policy: Option<RecipientP
         badges.insert(slug.to_string(), badge);
     }
     for (file, parsed) in &loaded.award_files {
-        let slug = file.trim_start_matches("badges/").split('/').next().unwrap_or_default();
+        let slug = file
+            .trim_start_matches("badges/")
+            .split('/')
+            .next()
+            .unwrap_or_default();
         if parsed.had_badge_table {
             c.error(
-                Diagnostic::in_file(file, "a `[badge]` table is only allowed in `badges/<slug>.toml`")
-                    .help(format!("move it to `badges/{slug}.toml`; this file may hold `[[award]]` tables")),
+                Diagnostic::in_file(
+                    file,
+                    "a `[badge]` table is only allowed in `badges/<slug>.toml`",
+                )
+                .help(format!(
+                    "move it to `badges/{slug}.toml`; this file may hold `[[award]]` tables"
+                )),
             );
         }
         let (valid_for, known) = match badges.get(slug) {
@@ -51,11 +67,17 @@ pub(super) fn badges(c: &mut Checker, loaded: &Loaded, policy: Option<RecipientP
         };
         let found = awards(c, file, &parsed.awards, valid_for, policy, &mut ids);
         if !known {
-            let declared = loaded.badge_files.iter().any(|(f, _)| f == &format!("badges/{slug}.toml"));
+            let declared = loaded
+                .badge_files
+                .iter()
+                .any(|(f, _)| f == &format!("badges/{slug}.toml"));
             if !declared {
                 c.error(
-                    Diagnostic::in_file(file, format!("awards of unknown badge `{slug}`"))
-                        .help(format!("create `badges/{slug}.toml` with a `[badge]` table, or move this file")),
+                    Diagnostic::in_file(file, format!("awards of unknown badge `{slug}`")).help(
+                        format!(
+                            "create `badges/{slug}.toml` with a `[badge]` table, or move this file"
+                        ),
+                    ),
                 );
             }
             continue;
@@ -66,21 +88,29 @@ pub(super) fn badges(c: &mut Checker, loaded: &Loaded, policy: Option<RecipientP
     }
     let mut out: Vec<Badge> = badges.into_values().collect();
     for badge in &mut out {
-        badge.awards.sort_by(|a, b| (a.issued, &a.id).cmp(&(b.issued, &b.id)));
+        badge
+            .awards
+            .sort_by(|a, b| (a.issued, &a.id).cmp(&(b.issued, &b.id)));
     }
     out
 }
 
-fn badge(c: &mut Checker, file: &str, slug: &str, input: &BadgeInput, loaded: &Loaded) -> Option<Badge> {
+fn badge(
+    c: &mut Checker,
+    file: &str,
+    slug: &str,
+    input: &BadgeInput,
+    loaded: &Loaded,
+) -> Option<Badge> {
     let name = c.text(file, "name", &input.name);
     let description = c.text(file, "description", &input.description);
     let criteria = c.text(file, "criteria", &input.criteria);
     let image_alt = c.text(file, "image_alt", &input.image_alt);
     let image = image(c, file, slug, input, loaded);
-    let achievement_type = match &input.achievement_type {
-        Some(t) => Some(c.check(file, "achievement_type", t, rules::achievement_type).map(|()| t.get_ref().clone())?),
-        None => None,
-    };
+    let achievement_type = input.achievement_type.as_ref().map(|t| {
+        c.check(file, "achievement_type", t, rules::achievement_type)
+            .map(|()| t.get_ref().clone())
+    });
     let mut tags = Vec::new();
     let mut tags_ok = true;
     for tag in &input.tags {
@@ -93,10 +123,10 @@ fn badge(c: &mut Checker, file: &str, slug: &str, input: &BadgeInput, loaded: &L
             None => tags_ok = false,
         }
     }
-    let valid_for = match &input.valid_for {
-        Some(p) => Some(c.check(file, "valid_for", p, rules::period)?),
-        None => None,
-    };
+    let valid_for = input
+        .valid_for
+        .as_ref()
+        .map(|p| c.check(file, "valid_for", p, rules::period));
     let mut alignments = Vec::new();
     let mut alignments_ok = true;
     for a in &input.alignment {
@@ -126,9 +156,9 @@ fn badge(c: &mut Checker, file: &str, slug: &str, input: &BadgeInput, loaded: &L
         criteria: criteria?,
         image: image?,
         image_alt: image_alt?,
-        achievement_type,
+        achievement_type: achievement_type.map(|t| t.ok_or(())).transpose().ok()?,
         tags,
-        valid_for,
+        valid_for: valid_for.map(|p| p.ok_or(())).transpose().ok()?,
         alignments,
         awards: Vec::new(),
         file: file.to_string(),
@@ -137,7 +167,13 @@ fn badge(c: &mut Checker, file: &str, slug: &str, input: &BadgeInput, loaded: &L
 
 /// The badge image: `image = "..."` relative to the badge file, or
 /// `badges/<slug>.png|svg`. It must be a PNG or SVG inside the repository.
-fn image(c: &mut Checker, file: &str, slug: &str, input: &BadgeInput, loaded: &Loaded) -> Option<BadgeImage> {
+fn image(
+    c: &mut Checker,
+    file: &str,
+    slug: &str,
+    input: &BadgeInput,
+    loaded: &Loaded,
+) -> Option<BadgeImage> {
     let Some(given) = &input.image else {
         let found: Vec<&String> = ["png", "svg"]
             .iter()
@@ -171,7 +207,10 @@ fn image(c: &mut Checker, file: &str, slug: &str, input: &BadgeInput, loaded: &L
     } else if rel.to_ascii_lowercase().ends_with(".svg") {
         "svg"
     } else {
-        c.error(Diagnostic::at(file, given.span(), "invalid `image`").label("expected a `.png` or `.svg` file"));
+        c.error(
+            Diagnostic::at(file, given.span(), "invalid `image`")
+                .label("expected a `.png` or `.svg` file"),
+        );
         return None;
     };
     let base = Path::new(file).parent().unwrap_or(Path::new(""));
@@ -182,7 +221,10 @@ fn image(c: &mut Checker, file: &str, slug: &str, input: &BadgeInput, loaded: &L
         .zip(loaded.root.canonicalize().ok())
         .filter(|(path, root)| path.starts_with(root) && path.is_file());
     match inside {
-        Some((path, _)) => Some(BadgeImage { source: path, extension }),
+        Some((path, _)) => Some(BadgeImage {
+            source: path,
+            extension,
+        }),
         None => {
             c.error(
                 Diagnostic::at(file, given.span(), "badge image not found")
@@ -219,18 +261,31 @@ fn award(
     ids: &mut FirstSeen,
 ) -> Option<Award> {
     let id = c.check(file, "id", &input.id, rules::award_id);
-    if id.is_some() {
-        if let Some((first_file, span)) = ids.insert(input.id.get_ref(), file, input.id.span()) {
-            c.error(
-                Diagnostic::at(file, input.id.span(), format!("duplicate award id `{}`", input.id.get_ref()))
-                    .label("award ids must be unique in the repository")
-                    .related(&first_file, span, "first used here"),
-            );
-        }
+    if id.is_some()
+        && let Some((first_file, span)) = ids.insert(input.id.get_ref(), file, input.id.span())
+    {
+        c.error(
+            Diagnostic::at(
+                file,
+                input.id.span(),
+                format!("duplicate award id `{}`", input.id.get_ref()),
+            )
+            .label("award ids must be unique in the repository")
+            .related(&first_file, span, "first used here"),
+        );
     }
-    let recipient = recipient(c, file, input.recipient.get_ref(), input.recipient.span(), policy);
+    let recipient = recipient(
+        c,
+        file,
+        input.recipient.get_ref(),
+        input.recipient.span(),
+        policy,
+    );
     let issued = date(c, file, "issued", &input.issued);
-    let explicit_expiry = input.expires.as_ref().map(|e| (date(c, file, "expires", e), e.span()));
+    let explicit_expiry = input
+        .expires
+        .as_ref()
+        .map(|e| (date(c, file, "expires", e), e.span()));
     let narrative = c.optional_text(file, "narrative", &input.narrative);
     let evidence: Vec<Option<Evidence>> = input
         .evidence
@@ -241,7 +296,10 @@ fn award(
         let input = r.get_ref();
         let on = date(c, file, "revoked.on", &input.on);
         let reason = c.text(file, "revoked.reason", &input.reason);
-        (on.zip(reason).map(|(on, reason)| Revocation { on, reason }), input.on.span())
+        (
+            on.zip(reason).map(|(on, reason)| Revocation { on, reason }),
+            input.on.span(),
+        )
     });
     let issued = issued?;
     let expires = match explicit_expiry {
@@ -260,7 +318,11 @@ fn award(
             Some(period) => match period.after(issued) {
                 Some(at) => Some(at),
                 None => {
-                    c.error(Diagnostic::at(file, input.issued.span(), "`valid_for` runs past the year 9999"));
+                    c.error(Diagnostic::at(
+                        file,
+                        input.issued.span(),
+                        "`valid_for` runs past the year 9999",
+                    ));
                     return None;
                 }
             },
@@ -293,11 +355,19 @@ fn award(
     })
 }
 
-fn date(c: &mut Checker, file: &str, field: &str, value: &toml::Spanned<toml::value::Datetime>) -> Option<time::OffsetDateTime> {
+fn date(
+    c: &mut Checker,
+    file: &str,
+    field: &str,
+    value: &toml::Spanned<toml::value::Datetime>,
+) -> Option<time::OffsetDateTime> {
     match rules::datetime(value.get_ref()) {
         Ok(at) => Some(at),
         Err(expected) => {
-            c.error(Diagnostic::at(file, value.span(), format!("invalid `{field}`")).label(format!("expected {expected}")));
+            c.error(
+                Diagnostic::at(file, value.span(), format!("invalid `{field}`"))
+                    .label(format!("expected {expected}")),
+            );
             None
         }
     }
@@ -314,14 +384,23 @@ fn recipient(
     let identity = match (&input.email, &input.email_hash, &input.did) {
         (Some(email), None, None) => {
             if let Some(salt) = &input.salt {
-                c.error(Diagnostic::at(file, salt.span(), "`salt` without `email_hash`").label("a salt is only used with `email_hash`"));
+                c.error(
+                    Diagnostic::at(file, salt.span(), "`salt` without `email_hash`")
+                        .label("a salt is only used with `email_hash`"),
+                );
                 return None;
             }
             if policy == RecipientPolicy::HashedOnly {
                 c.error(
-                    Diagnostic::at(file, email.span(), "plaintext email in a `hashed-only` repository")
-                        .label("site.toml sets `recipients = \"hashed-only\"`")
-                        .help("write `email_hash` and `salt` instead (`rosette award` does this for you)"),
+                    Diagnostic::at(
+                        file,
+                        email.span(),
+                        "plaintext email in a `hashed-only` repository",
+                    )
+                    .label("site.toml sets `recipients = \"hashed-only\"`")
+                    .help(
+                        "write `email_hash` and `salt` instead (`rosette award` does this for you)",
+                    ),
                 );
                 return None;
             }
@@ -331,7 +410,10 @@ fn recipient(
         (None, Some(hash), None) => {
             let hash = c.check(file, "recipient.email_hash", hash, rules::email_hash)?;
             let Some(salt) = &input.salt else {
-                c.error(Diagnostic::at(file, span, "`email_hash` without `salt`").label("expected `salt = \"...\"` beside `email_hash`"));
+                c.error(
+                    Diagnostic::at(file, span, "`email_hash` without `salt`")
+                        .label("expected `salt = \"...\"` beside `email_hash`"),
+                );
                 return None;
             };
             let salt = c.text(file, "recipient.salt", salt)?;
@@ -340,16 +422,23 @@ fn recipient(
         (None, None, Some(did)) => {
             c.check(file, "recipient.did", did, rules::did)?;
             if let Some(salt) = &input.salt {
-                c.error(Diagnostic::at(file, salt.span(), "`salt` without `email_hash`").label("a salt is only used with `email_hash`"));
+                c.error(
+                    Diagnostic::at(file, salt.span(), "`salt` without `email_hash`")
+                        .label("a salt is only used with `email_hash`"),
+                );
                 return None;
             }
             Identity::Did(did.get_ref().clone())
         }
         _ => {
             c.error(
-                Diagnostic::at(file, span, "a recipient needs exactly one of `email`, `email_hash` or `did`")
-                    .label("recipient identity")
-                    .help("for example `recipient = { email = \"ada@example.org\", name = \"Ada\" }`"),
+                Diagnostic::at(
+                    file,
+                    span,
+                    "a recipient needs exactly one of `email`, `email_hash` or `did`",
+                )
+                .label("recipient identity")
+                .help("for example `recipient = { email = \"ada@example.org\", name = \"Ada\" }`"),
             );
             return None;
         }
@@ -357,14 +446,20 @@ fn recipient(
     Some(Recipient { identity, name })
 }
 
-fn evidence(c: &mut Checker, file: &str, input: &EvidenceInput, span: std::ops::Range<usize>) -> Option<Evidence> {
-    let url = match &input.url {
-        Some(u) => Some(c.check(file, "evidence.url", u, rules::web_url).map(|_| u.get_ref().clone())?),
-        None => None,
-    };
+fn evidence(
+    c: &mut Checker,
+    file: &str,
+    input: &EvidenceInput,
+    span: std::ops::Range<usize>,
+) -> Option<Evidence> {
+    let url = input.url.as_ref().map(|u| {
+        c.check(file, "evidence.url", u, rules::web_url)
+            .map(|_| u.get_ref().clone())
+    });
     let name = c.optional_text(file, "evidence.name", &input.name);
     let description = c.optional_text(file, "evidence.description", &input.description);
     let narrative = c.optional_text(file, "evidence.narrative", &input.narrative);
+    let url = url.map(|u| u.ok_or(())).transpose().ok()?;
     if url.is_none() && name.is_none() && narrative.is_none() {
         c.error(
             Diagnostic::at(file, span, "empty evidence")
@@ -372,5 +467,10 @@ fn evidence(c: &mut Checker, file: &str, input: &EvidenceInput, span: std::ops::
         );
         return None;
     }
-    Some(Evidence { url, name, description, narrative })
+    Some(Evidence {
+        url,
+        name,
+        description,
+        narrative,
+    })
 }

@@ -19,7 +19,10 @@ use crate::model::Site;
 /// Validates a loaded repository. `None` when `problems` is not empty.
 pub fn validate(loaded: Loaded, problems: &mut Diagnostics) -> Option<Site> {
     let mut checker = Checker { problems };
-    let site = loaded.site.as_ref().and_then(|s| site::settings(&mut checker, s, &loaded));
+    let site = loaded
+        .site
+        .as_ref()
+        .and_then(|s| site::settings(&mut checker, s, &loaded));
     let pages = site::pages(&mut checker, &loaded.pages);
     let badges = badge::badges(&mut checker, &loaded, site.as_ref().map(|s| s.recipients));
     let mut site = site?;
@@ -61,7 +64,8 @@ impl Checker<'_> {
 
     /// A required non-empty text, returned trimmed of nothing (kept as written).
     pub fn text(&mut self, file: &str, field: &str, value: &Spanned<String>) -> Option<String> {
-        self.check(file, field, value, rules::text).map(|()| value.get_ref().clone())
+        self.check(file, field, value, rules::text)
+            .map(|()| value.get_ref().clone())
     }
 
     /// An optional non-empty text.
@@ -86,7 +90,9 @@ pub(crate) struct FirstSeen {
 
 impl FirstSeen {
     pub fn new() -> Self {
-        FirstSeen { seen: BTreeMap::new() }
+        FirstSeen {
+            seen: BTreeMap::new(),
+        }
     }
 
     /// Records `key` at (file, span); returns the earlier place if any.

@@ -21,7 +21,10 @@ pub fn slug(value: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err("lowercase letters `a-z`, digits and single `-` between them, at most 64 characters".into())
+        Err(
+            "lowercase letters `a-z`, digits and single `-` between them, at most 64 characters"
+                .into(),
+        )
     }
 }
 
@@ -103,7 +106,8 @@ pub fn email(value: &str) -> Result<(), String> {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !value.contains(|c: char| c.is_whitespace() || c.is_control() || "<>\"(),;:[]\\".contains(c))
+        && !value
+            .contains(|c: char| c.is_whitespace() || c.is_control() || "<>\"(),;:[]\\".contains(c))
         && !local.contains('@');
     if ok { Ok(()) } else { Err(expected.into()) }
 }
@@ -114,7 +118,8 @@ pub fn language(value: &str) -> Result<(), String> {
     let primary = parts.next().unwrap_or_default();
     let ok = (2..=3).contains(&primary.len())
         && primary.bytes().all(|b| b.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
     if ok {
         Ok(())
     } else {
@@ -126,9 +131,11 @@ pub fn language(value: &str) -> Result<(), String> {
 pub fn did(value: &str) -> Result<(), String> {
     let mut parts = value.splitn(3, ':');
     let ok = parts.next() == Some("did")
-        && parts
-            .next()
-            .is_some_and(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && parts.next().is_some_and(|m| {
+            !m.is_empty()
+                && m.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
         && parts.next().is_some_and(|id| {
             !id.is_empty()
                 && id
@@ -145,7 +152,9 @@ pub fn did(value: &str) -> Result<(), String> {
 /// `sha256$` followed by 64 hex digits; returns it lowercased.
 pub fn email_hash(value: &str) -> Result<String, String> {
     let expected = "`sha256$` followed by 64 hexadecimal digits";
-    let hex = value.strip_prefix("sha256$").ok_or_else(|| expected.to_string())?;
+    let hex = value
+        .strip_prefix("sha256$")
+        .ok_or_else(|| expected.to_string())?;
     if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(format!("sha256${}", hex.to_ascii_lowercase()))
     } else {
@@ -156,7 +165,8 @@ pub fn email_hash(value: &str) -> Result<String, String> {
 /// A TOML date or offset date-time, as a UTC instant. A bare date means
 /// midnight UTC; a local date-time (no offset) is ambiguous and refused.
 pub fn datetime(value: &Datetime) -> Result<OffsetDateTime, String> {
-    let expected = "a date like `2026-11-01` or a date-time with offset like `2026-11-01T09:30:00Z`";
+    let expected =
+        "a date like `2026-11-01` or a date-time with offset like `2026-11-01T09:30:00Z`";
     let date = value.date.ok_or_else(|| expected.to_string())?;
     let month = time::Month::try_from(date.month).map_err(|_| expected.to_string())?;
     let date = time::Date::from_calendar_date(i32::from(date.year), month, date.day)
@@ -167,13 +177,19 @@ pub fn datetime(value: &Datetime) -> Result<OffsetDateTime, String> {
     let offset = value
         .offset
         .ok_or_else(|| format!("{expected} (this date-time has no offset; add `Z` for UTC)"))?;
-    let clock = time::Time::from_hms_nano(t.hour, t.minute, t.second.unwrap_or(0), t.nanosecond.unwrap_or(0))
-        .map_err(|_| expected.to_string())?;
+    let clock = time::Time::from_hms_nano(
+        t.hour,
+        t.minute,
+        t.second.unwrap_or(0),
+        t.nanosecond.unwrap_or(0),
+    )
+    .map_err(|_| expected.to_string())?;
     let minutes = match offset {
         toml::value::Offset::Z => 0,
         toml::value::Offset::Custom { minutes } => minutes,
     };
-    let offset = time::UtcOffset::from_whole_seconds(i32::from(minutes) * 60).map_err(|_| expected.to_string())?;
+    let offset = time::UtcOffset::from_whole_seconds(i32::from(minutes) * 60)
+        .map_err(|_| expected.to_string())?;
     Ok(time::PrimitiveDateTime::new(date, clock)
         .assume_offset(offset)
         .to_offset(time::UtcOffset::UTC))
@@ -201,19 +217,46 @@ pub fn period(value: &str) -> Result<Period, String> {
 
 /// The Open Badges 3.0 `AchievementType` vocabulary; `ext:` extends it.
 pub const ACHIEVEMENT_TYPES: &[&str] = &[
-    "Achievement", "ApprenticeshipCertificate", "Assessment", "Assignment", "AssociateDegree",
-    "Award", "Badge", "BachelorDegree", "Certificate", "CertificateOfCompletion", "Certification",
-    "CommunityService", "Competency", "Course", "CoCurricular", "Degree", "Diploma",
-    "DoctoralDegree", "Fieldwork", "GeneralEducationDevelopment", "JourneymanCertificate",
-    "LearningProgram", "License", "Membership", "ProfessionalDoctorate",
-    "QualityAssuranceCredential", "MasterCertificate", "MasterDegree", "MicroCredential",
-    "ResearchDoctorate", "SecondarySchoolDiploma",
+    "Achievement",
+    "ApprenticeshipCertificate",
+    "Assessment",
+    "Assignment",
+    "AssociateDegree",
+    "Award",
+    "Badge",
+    "BachelorDegree",
+    "Certificate",
+    "CertificateOfCompletion",
+    "Certification",
+    "CommunityService",
+    "Competency",
+    "Course",
+    "CoCurricular",
+    "Degree",
+    "Diploma",
+    "DoctoralDegree",
+    "Fieldwork",
+    "GeneralEducationDevelopment",
+    "JourneymanCertificate",
+    "LearningProgram",
+    "License",
+    "Membership",
+    "ProfessionalDoctorate",
+    "QualityAssuranceCredential",
+    "MasterCertificate",
+    "MasterDegree",
+    "MicroCredential",
+    "ResearchDoctorate",
+    "SecondarySchoolDiploma",
 ];
 
 pub fn achievement_type(value: &str) -> Result<(), String> {
-    let extension = value
-        .strip_prefix("ext:")
-        .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'));
+    let extension = value.strip_prefix("ext:").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    });
     if extension || ACHIEVEMENT_TYPES.contains(&value) {
         Ok(())
     } else {
@@ -230,7 +273,17 @@ mod tests {
         for good in ["rust-mentor", "a", "x2", "2026-spring"] {
             assert!(slug(good).is_ok(), "{good}");
         }
-        for bad in ["", "Rust", "a--b", "-a", "a-", "a_b", "../x", "é", &"a".repeat(65)] {
+        for bad in [
+            "",
+            "Rust",
+            "a--b",
+            "-a",
+            "a-",
+            "a_b",
+            "../x",
+            "é",
+            &"a".repeat(65),
+        ] {
             assert!(slug(bad).is_err(), "{bad}");
         }
     }
@@ -251,11 +304,21 @@ mod tests {
     #[test]
     fn emails_and_hashes() {
         assert!(email("ada@example.org").is_ok());
-        for bad in ["ada", "ada@", "@example.org", "a b@example.org", "ada@example", "<a>@x.org"] {
+        for bad in [
+            "ada",
+            "ada@",
+            "@example.org",
+            "a b@example.org",
+            "ada@example",
+            "<a>@x.org",
+        ] {
             assert!(email(bad).is_err(), "{bad}");
         }
         let hash = format!("sha256${}", "AB".repeat(32));
-        assert_eq!(email_hash(&hash).unwrap(), format!("sha256${}", "ab".repeat(32)));
+        assert_eq!(
+            email_hash(&hash).unwrap(),
+            format!("sha256${}", "ab".repeat(32))
+        );
         assert!(email_hash("md5$abc").is_err());
     }
 
@@ -264,7 +327,10 @@ mod tests {
         let date: Datetime = "2026-11-01".parse().unwrap();
         assert_eq!(datetime(&date).unwrap().unix_timestamp(), 1_793_491_200);
         let with_offset: Datetime = "2026-11-01T02:00:00+02:00".parse().unwrap();
-        assert_eq!(datetime(&with_offset).unwrap().unix_timestamp(), 1_793_491_200);
+        assert_eq!(
+            datetime(&with_offset).unwrap().unix_timestamp(),
+            1_793_491_200
+        );
         let local: Datetime = "2026-11-01T02:00:00".parse().unwrap();
         assert!(datetime(&local).unwrap_err().contains("no offset"));
         let time_only: Datetime = "02:00:00".parse().unwrap();

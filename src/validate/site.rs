@@ -36,7 +36,11 @@ pub(super) fn settings(c: &mut Checker, input: &SiteFile, loaded: &Loaded) -> Op
         title: title?,
         language: language.map(|()| input.language.get_ref().clone())?,
         theme: theme?,
-        recipients: input.recipients.as_ref().map(|r| *r.get_ref()).unwrap_or_default(),
+        recipients: input
+            .recipients
+            .as_ref()
+            .map(|r| *r.get_ref())
+            .unwrap_or_default(),
         issuer: issuer?,
         keys: keys?,
         pages: Vec::new(),
@@ -73,7 +77,11 @@ fn issuer(c: &mut Checker, input: &SiteFile, loaded: &Loaded) -> Option<Issuer> 
         url: url.map(|_| i.url.get_ref().clone())?,
         email: email.map(|()| i.email.get_ref().clone())?,
         description,
-        image: if image_ok { i.image.as_ref().map(|s| s.get_ref().clone()) } else { None? },
+        image: if image_ok {
+            i.image.as_ref().map(|s| s.get_ref().clone())
+        } else {
+            None?
+        },
     })
 }
 
@@ -83,17 +91,22 @@ fn keys(c: &mut Checker, input: &SiteFile) -> Option<Vec<Key>> {
     let mut seen = FirstSeen::new();
     for key in &input.keys {
         let id = c.check(F, "keys.id", &key.id, rules::key_id);
-        if id.is_some() {
-            if let Some((file, span)) = seen.insert(key.id.get_ref(), F, key.id.span()) {
-                c.error(
-                    Diagnostic::at(F, key.id.span(), format!("duplicate key id `{}`", key.id.get_ref()))
-                        .related(&file, span, "first used here"),
-                );
-                ok = false;
-            }
+        if id.is_some()
+            && let Some((file, span)) = seen.insert(key.id.get_ref(), F, key.id.span())
+        {
+            c.error(
+                Diagnostic::at(
+                    F,
+                    key.id.span(),
+                    format!("duplicate key id `{}`", key.id.get_ref()),
+                )
+                .related(&file, span, "first used here"),
+            );
+            ok = false;
         }
         let public = c.check(F, "keys.public", &key.public, |text| {
-            let bytes = multikey::decode_public(text).map_err(|e| format!("a public Multikey `z6Mk…`: {e}"))?;
+            let bytes = multikey::decode_public(text)
+                .map_err(|e| format!("a public Multikey `z6Mk…`: {e}"))?;
             ed25519_dalek::VerifyingKey::from_bytes(&bytes)
                 .map_err(|_| "a valid Ed25519 public key".to_string())?;
             Ok(bytes)
@@ -103,7 +116,10 @@ fn keys(c: &mut Checker, input: &SiteFile) -> Option<Vec<Key>> {
             Some(date) => match rules::datetime(date.get_ref()) {
                 Ok(at) => Some(Some(at)),
                 Err(expected) => {
-                    c.error(Diagnostic::at(F, date.span(), "invalid `keys.retired`").label(format!("expected {expected}")));
+                    c.error(
+                        Diagnostic::at(F, date.span(), "invalid `keys.retired`")
+                            .label(format!("expected {expected}")),
+                    );
                     None
                 }
             },
@@ -125,9 +141,14 @@ fn keys(c: &mut Checker, input: &SiteFile) -> Option<Vec<Key>> {
 pub(super) fn pages(c: &mut Checker, pages: &[(String, String)]) -> Vec<Page> {
     let mut out = Vec::new();
     for (file, markdown) in pages {
-        let stem = file.trim_start_matches("site/pages/").trim_end_matches(".md");
+        let stem = file
+            .trim_start_matches("site/pages/")
+            .trim_end_matches(".md");
         if let Err(expected) = rules::slug(stem) {
-            c.error(Diagnostic::in_file(file, "invalid page file name").label(format!("expected {expected}, then `.md`")));
+            c.error(
+                Diagnostic::in_file(file, "invalid page file name")
+                    .label(format!("expected {expected}, then `.md`")),
+            );
             continue;
         }
         let title = markdown
