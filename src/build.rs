@@ -4,12 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::canon::Canonicalizer;
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
 use crate::error::Error;
+use crate::keys::{self, Secret};
 use crate::model::Site;
 use crate::output::{self, Sink, WriteError};
 use crate::render::{self, Extras};
-use crate::{load, theme, validate};
+use crate::{load, publish, sign, theme, validate};
 
 /// What `build` needs to know beyond the repository.
 #[derive(Debug, Clone)]
@@ -18,6 +20,8 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// Overrides `base_url` of site.toml (for previews and staging hosts).
     pub base_url: Option<String>,
+    /// The secret signing key file (`--key`); else `ROSETTE_SIGNING_KEY`.
+    pub key_file: Option<PathBuf>,
 }
 
 /// What a successful build made.
@@ -26,6 +30,10 @@ pub struct Summary {
     pub badges: usize,
     pub awards: usize,
     pub pages: usize,
+    /// Credentials signed (0 when the site has no keys).
+    pub signed: usize,
+    /// Warnings for the user (unsigned site, demo key).
+    pub warnings: Vec<String>,
 }
 
 impl std::fmt::Display for Summary {
@@ -33,10 +41,11 @@ impl std::fmt::Display for Summary {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         write!(
             f,
-            "{}, {}, {}",
+            "{}, {}, {}, {}",
             plural(self.badges, "badge"),
             plural(self.awards, "award"),
-            plural(self.pages, "page")
+            plural(self.pages, "page"),
+            plural(self.signed, "signed credential")
         )
     }
 }
@@ -75,38 +84,87 @@ pub fn check(root: &Path, base_url: Option<&str>) -> Result<(Site, Sources), Err
     }
 }
 
-/// Renders a validated site into any sink (a folder, or memory for `serve`).
-pub fn render_into(site: &Site, sources: &Sources, sink: &dyn Sink) -> Result<(), Error> {
+/// Signs (when a secret is given), renders and writes a validated site into
+/// any sink (a folder, or memory for `serve`). Returns the number of signed
+/// credentials.
+pub fn render_into(
+    site: &Site,
+    sources: &Sources,
+    secret: Option<&Secret>,
+    sink: &dyn Sink,
+) -> Result<usize, Error> {
+    let problems_in = |diagnostics: Diagnostics| Error::Problems {
+        diagnostics,
+        sources: sources.clone(),
+    };
     let mut problems = Diagnostics::default();
     let theme = theme::load(&site.root, &site.theme, &mut problems);
     if !problems.is_empty() {
-        return Err(Error::Problems {
-            diagnostics: problems,
-            sources: sources.clone(),
-        });
+        return Err(problems_in(problems));
     }
-    let extras = Extras::default();
+    let signed = match secret {
+        Some(secret) => {
+            let canon = Canonicalizer::new()
+                .map_err(|e| Error::Usage(format!("bundled JSON-LD contexts: {e}")))?;
+            Some(sign::sign_site(site, secret, &canon).map_err(problems_in)?)
+        }
+        None => None,
+    };
+    let extras = match &signed {
+        Some(signed) => publish::extras(site, signed),
+        None => Extras::default(),
+    };
     render::render_site(site, &theme, &extras, sink)?;
-    Ok(())
+    if let Some(signed) = &signed {
+        publish::write(signed, sink).map_err(|e| Error::Render(e.into()))?;
+    }
+    Ok(signed.map_or(0, |s| s.credentials.len()))
 }
 
 /// Builds the site into `options.out`, atomically.
 pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     let (site, sources) = check(&options.root, options.base_url.as_deref())?;
     refuse_dangerous_out(&options.root, &options.out)?;
-    output::write_atomically(&options.out, |folder| render_into(&site, &sources, folder)).map_err(
-        |e| match e {
-            WriteError::Build(error) => error,
-            WriteError::Io { path, error } => Error::Io { path, error },
-            WriteError::Refused { path, reason } => {
-                Error::Usage(format!("refusing to replace {}: {reason}", path.display()))
-            }
-        },
-    )?;
+    let secret = keys::read_secret(options.key_file.as_deref()).map_err(Error::Usage)?;
+    let mut warnings = Vec::new();
+    match (&secret, site.keys.is_empty()) {
+        (None, true) => warnings.push(
+            "no signing keys in site/site.toml: pages are built, but no Open Badges 3.0 \
+             credentials (run `rosette keygen`)"
+                .to_string(),
+        ),
+        (None, false) => {
+            return Err(Error::Usage(format!(
+                "site/site.toml lists signing keys, but no secret key was given: \
+                 pass `--key FILE` or set {}",
+                keys::SECRET_ENV
+            )));
+        }
+        (Some(secret), _) if secret.public_multikey() == keys::DEMO_PUBLIC_KEY => warnings.push(
+            "signing with the public DEMO key: anyone can forge these credentials; \
+             use `rosette keygen` for real badges"
+                .to_string(),
+        ),
+        _ => {}
+    }
+    let mut signed = 0;
+    output::write_atomically(&options.out, |folder| {
+        signed = render_into(&site, &sources, secret.as_ref(), folder)?;
+        Ok(())
+    })
+    .map_err(|e| match e {
+        WriteError::Build(error) => error,
+        WriteError::Io { path, error } => Error::Io { path, error },
+        WriteError::Refused { path, reason } => {
+            Error::Usage(format!("refusing to replace {}: {reason}", path.display()))
+        }
+    })?;
     Ok(Summary {
         badges: site.badges.len(),
         awards: site.award_count(),
         pages: site.pages.len(),
+        signed,
+        warnings,
     })
 }
 

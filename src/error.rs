@@ -24,13 +24,17 @@ pub enum Error {
     },
     /// The command line asked for something impossible.
     Usage(String),
+    /// `verify` found this many credentials that are not valid (already reported).
+    Verification(usize),
 }
 
 impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Problems { .. } | Error::Render(RenderError::Template { .. }) => 1,
+            Error::Problems { .. }
+            | Error::Render(RenderError::Template { .. })
+            | Error::Verification(_) => 1,
             Error::Render(RenderError::Io(_)) | Error::Io { .. } | Error::Usage(_) => 2,
         }
     }
@@ -56,6 +60,7 @@ impl fmt::Display for Error {
             Error::Render(error) => error.fmt(f),
             Error::Io { path, error } => write!(f, "{}: {error}", path.display()),
             Error::Usage(message) => f.write_str(message),
+            Error::Verification(n) => write!(f, "{n} credential(s) did not verify"),
         }
     }
 }

@@ -12,17 +12,26 @@
 //! [`build`] runs the stages; [`init`] scaffolds a new repository.
 
 pub mod build;
+pub mod canon;
 pub mod diagnostic;
+pub mod did;
 pub mod error;
 pub mod init;
 pub mod input;
+pub mod integrity;
+pub mod keys;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod multikey;
+pub mod ob3;
 pub mod output;
+pub mod publish;
 pub mod render;
+pub mod sign;
+pub mod status;
 pub mod theme;
 pub mod validate;
+pub mod verify;
 
 pub use error::Error;

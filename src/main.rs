@@ -39,9 +39,33 @@ enum Command {
         /// Output folder (default: public/ in the repository).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// The secret signing key (default: the ROSETTE_SIGNING_KEY variable).
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
     },
     /// Check everything `build` checks, write nothing, report every problem.
     Check,
+    /// Verify credentials: JSON files, URLs, or whole built site folders.
+    Verify {
+        /// Read URLs under this built site's base URL from this folder.
+        #[arg(long, value_name = "DIR")]
+        site: Option<PathBuf>,
+        /// The site's base URL (default: derived from its did.json).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Judge validity dates at this RFC 3339 time instead of now.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        /// Credential files, URLs, or site folders.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<String>,
+    },
+    /// Make an Ed25519 signing key: write the secret (mode 0600), print the public key.
+    Keygen {
+        /// Where to write the secret key (refuses to overwrite).
+        #[arg(long, value_name = "FILE", default_value = "signing.key")]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -67,15 +91,66 @@ fn run(cli: Cli) -> Result<(), Error> {
             println!("Next: edit site/site.toml, then run `rosette build`.");
             Ok(())
         }
-        Command::Build { base_url, out } => {
+        Command::Build { base_url, out, key } => {
             let root = root(cli.root)?;
             let out = out.unwrap_or_else(|| root.join("public"));
-            let summary = build::build(&BuildOptions {
+            let options = BuildOptions {
                 root,
                 out: out.clone(),
                 base_url,
-            })?;
+                key_file: key,
+            };
+            let summary = build::build(&options)?;
+            for warning in &summary.warnings {
+                eprintln!("warning: {warning}");
+            }
             println!("Built {summary} into {}", out.display());
+            Ok(())
+        }
+        Command::Keygen { out } => {
+            let secret = rosette::keys::generate().map_err(Error::Usage)?;
+            rosette::keys::write_secret(&secret, &out).map_err(Error::Usage)?;
+            println!(
+                "Wrote the secret key to {} (readable only by you).",
+                out.display()
+            );
+            println!(
+                "Keep it out of git; in CI, store its content in the secret ROSETTE_SIGNING_KEY."
+            );
+            println!("Add the public key to site/site.toml:\n");
+            println!(
+                "[[keys]]\nid = \"key-1\"\npublic = \"{}\"",
+                secret.public_multikey()
+            );
+            Ok(())
+        }
+        Command::Verify {
+            site,
+            base_url,
+            at,
+            paths,
+        } => {
+            let at = match at {
+                Some(text) => time::OffsetDateTime::parse(
+                    &text,
+                    &time::format_description::well_known::Rfc3339,
+                )
+                .map_err(|_| {
+                    Error::Usage(format!(
+                        "--at {text}: expected an RFC 3339 time like 2026-01-01T00:00:00Z"
+                    ))
+                })?,
+                None => time::OffsetDateTime::now_utc(),
+            };
+            let summary = rosette::verify::run(&rosette::verify::Request {
+                site,
+                base_url,
+                at,
+                paths,
+            })?;
+            if summary.failed > 0 {
+                return Err(Error::Verification(summary.failed));
+            }
             Ok(())
         }
         Command::Check => {

@@ -11,7 +11,7 @@ use common::*;
 #[test]
 fn whole_output_matches_the_snapshot() {
     let repo = repo(None);
-    let output = rosette(repo.path(), &["build"]);
+    let output = build(repo.path(), &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
         stdout(&output)
@@ -20,7 +20,7 @@ fn whole_output_matches_the_snapshot() {
             .unwrap_or_default()
             .split(" into ")
             .next(),
-        Some("Built 2 badges, 3 awards, 1 page")
+        Some("Built 2 badges, 3 awards, 1 page, 3 signed credentials")
     );
     let built = tree(&repo.path().join("public"));
     let golden_dir = fixtures().join("../snapshots/base");
@@ -49,14 +49,14 @@ fn whole_output_matches_the_snapshot() {
 fn builds_are_byte_identical_wherever_they_run() {
     let first = repo(None);
     let second = repo(None);
-    assert!(rosette(first.path(), &["build"]).status.success());
+    assert!(build(first.path(), &[]).status.success());
     assert!(
-        rosette(second.path(), &["build", "--out", "elsewhere"])
+        build(second.path(), &["--out", "elsewhere"])
             .status
             .success()
     );
     assert!(
-        rosette(first.path(), &["build"]).status.success(),
+        build(first.path(), &[]).status.success(),
         "a rebuild over an earlier output works"
     );
     let a = tree(&first.path().join("public"));
@@ -68,10 +68,10 @@ fn builds_are_byte_identical_wherever_they_run() {
 #[test]
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let repo = repo(None);
-    assert!(rosette(repo.path(), &["build"]).status.success());
+    assert!(build(repo.path(), &[]).status.success());
     let before = tree(&repo.path().join("public"));
     fs::write(repo.path().join("badges/beta.toml"), "[badge]\nname = \n").unwrap();
-    let output = rosette(repo.path(), &["build"]);
+    let output = build(repo.path(), &[]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output).contains("badges/beta.toml:2:8"),
@@ -94,7 +94,7 @@ fn refuses_to_replace_a_folder_it_did_not_make() {
     let repo = repo(None);
     fs::create_dir(repo.path().join("docs")).unwrap();
     fs::write(repo.path().join("docs/notes.txt"), "mine").unwrap();
-    let output = rosette(repo.path(), &["build", "--out", "docs"]);
+    let output = build(repo.path(), &["--out", "docs"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("not a Rosette output folder"),
@@ -105,7 +105,7 @@ fn refuses_to_replace_a_folder_it_did_not_make() {
         fs::read_to_string(repo.path().join("docs/notes.txt")).unwrap(),
         "mine"
     );
-    let output = rosette(repo.path(), &["build", "--out", "."]);
+    let output = build(repo.path(), &["--out", "."]);
     assert_eq!(output.status.code(), Some(2));
     assert!(repo.path().join("site/site.toml").exists());
 }
@@ -113,17 +113,14 @@ fn refuses_to_replace_a_folder_it_did_not_make() {
 #[test]
 fn base_url_can_be_overridden_and_is_checked() {
     let repo = repo(None);
-    let output = rosette(
-        repo.path(),
-        &["build", "--base-url", "http://localhost:8000/"],
-    );
+    let output = build(repo.path(), &["--base-url", "http://localhost:8000/"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let index = fs::read_to_string(repo.path().join("public/index.html")).unwrap();
     assert!(
         index.contains("<link rel=\"canonical\" href=\"http://localhost:8000/\">"),
         "{index}"
     );
-    let output = rosette(repo.path(), &["build", "--base-url", "localhost"]);
+    let output = build(repo.path(), &["--base-url", "localhost"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output).contains("invalid `--base-url localhost`"),
@@ -135,7 +132,7 @@ fn base_url_can_be_overridden_and_is_checked() {
 #[test]
 fn pages_show_what_the_data_says() {
     let repo = repo(None);
-    assert!(rosette(repo.path(), &["build"]).status.success());
+    assert!(build(repo.path(), &[]).status.success());
     let public = repo.path().join("public");
     let read = |rel: &str| fs::read_to_string(public.join(rel)).unwrap();
     let badge = read("badges/alpha/index.html");
@@ -211,7 +208,7 @@ fn pages_show_what_the_data_says() {
 #[test]
 fn hostile_text_is_escaped_everywhere() {
     let repo = repo(Some(&fixtures().join("hostile")));
-    let output = rosette(repo.path(), &["build"]);
+    let output = build(repo.path(), &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let pages: Vec<(String, String)> = tree(&repo.path().join("public"))
         .into_iter()
@@ -274,7 +271,7 @@ fn hostile_text_is_escaped_everywhere() {
 #[test]
 fn award_pages_leave_expiry_to_the_browser() {
     let repo = repo(None);
-    assert!(rosette(repo.path(), &["build"]).status.success());
+    assert!(build(repo.path(), &[]).status.success());
     let page = fs::read_to_string(repo.path().join("public/awards/alpha-2/index.html")).unwrap();
     assert!(page.contains("data-valid-until=\"2026-12-31\""), "{page}");
     assert!(page.contains("<script src=\"../../award.js\" defer></script>"));

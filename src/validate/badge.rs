@@ -136,9 +136,9 @@ fn badge(
         let code = c.optional_text(file, "alignment.code", &a.code);
         let framework = c.optional_text(file, "alignment.framework", &a.framework);
         match (name, url) {
-            (Some(name), Some(_)) => alignments.push(Alignment {
+            (Some(name), Some(url)) => alignments.push(Alignment {
                 name,
-                url: a.url.get_ref().clone(),
+                url: url.to_string(),
                 description,
                 code,
                 framework,
@@ -454,7 +454,7 @@ fn evidence(
 ) -> Option<Evidence> {
     let url = input.url.as_ref().map(|u| {
         c.check(file, "evidence.url", u, rules::web_url)
-            .map(|_| u.get_ref().clone())
+            .map(|url| url.to_string())
     });
     let name = c.optional_text(file, "evidence.name", &input.name);
     let description = c.optional_text(file, "evidence.description", &input.description);

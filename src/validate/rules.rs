@@ -65,7 +65,9 @@ pub fn text(value: &str) -> Result<(), String> {
     }
 }
 
-/// An absolute `http` or `https` URL with a host.
+/// An absolute `http` or `https` URL with a host. Callers store the parsed
+/// (normalised, percent-encoded) form: JSON-LD rejects IRIs with raw `"`,
+/// `<`, spaces and the like, which browsers and `url` accept and encode.
 pub fn web_url(value: &str) -> Result<url::Url, String> {
     let expected = "an absolute `https://` (or `http://`) URL";
     let parsed = url::Url::parse(value).map_err(|e| format!("{expected} ({e})"))?;

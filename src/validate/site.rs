@@ -74,7 +74,7 @@ fn issuer(c: &mut Checker, input: &SiteFile, loaded: &Loaded) -> Option<Issuer> 
     }
     Some(Issuer {
         name: name?,
-        url: url.map(|_| i.url.get_ref().clone())?,
+        url: url?.to_string(),
         email: email.map(|()| i.email.get_ref().clone())?,
         description,
         image: if image_ok {

@@ -97,3 +97,19 @@ pub fn assert_snapshot(golden: &Path, actual: &str) {
     });
     assert_eq!(expected, actual, "snapshot {} differs", golden.display());
 }
+
+/// The published test-only secret key matching the base fixture's `key-1`.
+pub fn test_key() -> String {
+    fixtures()
+        .join("TEST-ONLY-signing.key")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `rosette build --key <test key> ARGS...` in `cwd`.
+pub fn build(cwd: &Path, args: &[&str]) -> Output {
+    let key = test_key();
+    let mut all = vec!["build", "--key", key.as_str()];
+    all.extend_from_slice(args);
+    rosette(cwd, &all)
+}

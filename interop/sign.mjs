@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// Sign an unsigned credential with the Digital Bazaar stack
+// (DataIntegrityProof + eddsa-rdfc-2022), offline, and print the signed JSON.
+//
+// usage: node sign.mjs IN.json SECRET_KEY_MULTIBASE VM_URL CREATED
+//          [--proof-object] [--site SITE_DIR --base BASE_URL]
+//   SECRET_KEY_MULTIBASE: "z3u2..." = "z" + base58btc(0x80 0x26 || 32-byte seed)
+//   VM_URL: e.g. did:web:example.github.io:badges#key-1
+//   CREATED: proof "created", e.g. 2025-06-01T00:00:00Z
+// Ed25519 is deterministic: the same input gives the same proofValue as any
+// correct eddsa-rdfc-2022 signer (e.g. Rosette's).
+// By default "proof" is emitted as a one-element array (Rosette's shape);
+// --proof-object keeps DB's native object form. The proofValue is the same.
+// Only contexts are needed for signing (no site); --site/--base let the
+// loader also resolve site URLs, which signing never needs.
+import fs from 'node:fs';
+
+import * as vc from '@digitalbazaar/vc';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import {cryptosuite as eddsaRdfc2022CryptoSuite} from
+  '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+
+import {createDocumentLoader} from './lib/loader.mjs';
+
+const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+function base58Decode(s) {
+  let n = 0n;
+  for(const c of s) {
+    const v = B58.indexOf(c);
+    if(v < 0) {
+      throw new Error(`invalid base58 character "${c}"`);
+    }
+    n = n * 58n + BigInt(v);
+  }
+  const bytes = [];
+  while(n > 0n) {
+    bytes.unshift(Number(n & 0xffn));
+    n >>= 8n;
+  }
+  for(const c of s) {
+    if(c !== '1') {
+      break;
+    }
+    bytes.unshift(0);
+  }
+  return Uint8Array.from(bytes);
+}
+
+function usage(msg) {
+  if(msg) {
+    console.error(`error: ${msg}`);
+  }
+  console.error('usage: node sign.mjs IN.json SECRET_KEY_MULTIBASE VM_URL ' +
+    'CREATED [--proof-object] [--site SITE_DIR --base BASE_URL]');
+  process.exit(2);
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const pos = [];
+  let proofObject = false;
+  let site = null;
+  let base = 'https://invalid.example/';
+  for(let i = 0; i < args.length; i++) {
+    if(args[i] === '--proof-object') {
+      proofObject = true;
+    } else if(args[i] === '--site') {
+      site = args[++i];
+    } else if(args[i] === '--base') {
+      base = args[++i];
+    } else if(args[i].startsWith('--')) {
+      usage(`unknown option ${args[i]}`);
+    } else {
+      pos.push(args[i]);
+    }
+  }
+  if(pos.length !== 4) {
+    usage();
+  }
+  const [inFile, secretKeyMultibase, vmUrl, created] = pos;
+
+  if(!secretKeyMultibase.startsWith('z')) {
+    usage('secret key must be multibase base58btc ("z...")');
+  }
+  const raw = base58Decode(secretKeyMultibase.slice(1));
+  if(raw.length !== 34 || raw[0] !== 0x80 || raw[1] !== 0x26) {
+    usage('secret key must be z + base58btc(0x8026 || 32-byte seed)');
+  }
+  const seed = raw.slice(2);
+  const controller = vmUrl.split('#')[0];
+  // derive the public key from the seed, then re-import through from()
+  // (generate() stores the legacy 64-byte seed||pub "zru..." form; the
+  // canonical 32-byte "z3u2..." form comes from export({canonicalize: true}))
+  const generated = await Ed25519Multikey.generate({seed});
+  const exported = await generated.export(
+    {publicKey: true, secretKey: true, canonicalize: true});
+  if(exported.secretKeyMultibase !== secretKeyMultibase) {
+    throw new Error('secret key round-trip mismatch');
+  }
+  const keyPair = await Ed25519Multikey.from({
+    '@context': 'https://w3id.org/security/multikey/v1',
+    type: 'Multikey',
+    id: vmUrl,
+    controller,
+    publicKeyMultibase: generated.publicKeyMultibase,
+    secretKeyMultibase
+  });
+  console.error(`publicKeyMultibase: ${keyPair.publicKeyMultibase}`);
+
+  const credential = JSON.parse(fs.readFileSync(inFile, 'utf8'));
+  if(credential.proof) {
+    usage('input already has a "proof"; give an unsigned credential');
+  }
+  const suite = new DataIntegrityProof({
+    signer: keyPair.signer(),
+    date: created,
+    cryptosuite: eddsaRdfc2022CryptoSuite
+  });
+  const documentLoader = createDocumentLoader({
+    siteDir: site || process.cwd(), baseUrl: base
+  });
+  const signed = await vc.issue({credential, suite, documentLoader});
+  if(!proofObject && signed.proof && !Array.isArray(signed.proof)) {
+    signed.proof = [signed.proof];
+  }
+  if(signed.proof && (Array.isArray(signed.proof) ? signed.proof[0] :
+    signed.proof).created !== created) {
+    console.error(`warning: proof.created normalised to ` +
+      `${(Array.isArray(signed.proof) ? signed.proof[0] : signed.proof)
+        .created}`);
+  }
+  process.stdout.write(JSON.stringify(signed, null, 2) + '\n');
+}
+
+main().catch(e => {
+  console.error(`error: ${e.stack || e}`);
+  process.exit(1);
+});

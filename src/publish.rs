@@ -1,0 +1,62 @@
+//! The machine-readable files of a signed site and the page links to them:
+//! `did.json` (or `.well-known/did.json`), `badges/<slug>/achievement.json`,
+//! `awards/<id>/credential.json`.
+
+use crate::model::Site;
+use crate::ob3;
+use crate::output::Sink;
+use crate::render::{Extras, FileLink, Verification, day};
+use crate::sign::Signed;
+
+/// Links and verification facts for the pages.
+pub fn extras(site: &Site, signed: &Signed) -> Extras {
+    let mut extras = Extras::default();
+    let Some(did) = &signed.did else {
+        return extras;
+    };
+    for badge in &site.badges {
+        extras.badge_files.insert(
+            badge.slug.clone(),
+            vec![FileLink {
+                label: "Open Badges 3.0 achievement (JSON)".into(),
+                href: "achievement.json".into(),
+            }],
+        );
+        for award in &badge.awards {
+            extras.award_files.insert(
+                award.id.clone(),
+                vec![FileLink {
+                    label: "Open Badges 3.0 credential (signed JSON)".into(),
+                    href: "credential.json".into(),
+                }],
+            );
+            extras.verification.insert(
+                award.id.clone(),
+                Verification {
+                    issuer_did: did.did.clone(),
+                    key_id: did.key_url(&signed.key_id),
+                    valid_from: ob3::timestamp(award.issued),
+                    valid_until: award.expires.map(day),
+                },
+            );
+        }
+    }
+    extras
+}
+
+/// Writes the signed files.
+pub fn write(signed: &Signed, sink: &dyn Sink) -> std::io::Result<()> {
+    if let Some(did) = &signed.did {
+        sink.put(did.document_path, &signed.did_document)?;
+    }
+    for (slug, bytes) in &signed.achievements {
+        sink.put(&format!("badges/{slug}/achievement.json"), bytes)?;
+    }
+    for (id, bytes) in &signed.credentials {
+        sink.put(&format!("awards/{id}/credential.json"), bytes)?;
+    }
+    for (path, bytes) in &signed.status_lists {
+        sink.put(path, bytes)?;
+    }
+    Ok(())
+}
