@@ -140,7 +140,12 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
                 keys::SECRET_ENV
             )));
         }
-        (Some(secret), _) if secret.public_multikey() == keys::DEMO_PUBLIC_KEY => warnings.push(
+        (Some(secret), _) => {
+            secret.find_key(&site.keys).map_err(Error::Usage)?;
+        }
+    }
+    match &secret {
+        Some(secret) if secret.public_multikey() == keys::DEMO_PUBLIC_KEY => warnings.push(
             "signing with the public DEMO key: anyone can forge these credentials; \
              use `rosette keygen` for real badges"
                 .to_string(),
