@@ -24,6 +24,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod multikey;
+pub mod ob2;
 pub mod ob3;
 pub mod output;
 pub mod publish;

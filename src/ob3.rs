@@ -133,6 +133,16 @@ pub struct Achievement {
     pub tag: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub alignment: Vec<Alignment>,
+    /// The same badge as an Open Badges 2.0 BadgeClass.
+    pub related: [Related; 1],
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Related {
+    #[serde(rename = "type")]
+    pub kind: [&'static str; 2],
+    pub id: String,
+    pub version: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -258,6 +268,11 @@ pub fn achievement(site: &Site, badge: &Badge) -> Achievement {
                 target_framework: a.framework.clone(),
             })
             .collect(),
+        related: [Related {
+            kind: ["Related", "https://w3id.org/openbadges#BadgeClass"],
+            id: urls.badge_class(&badge.slug),
+            version: "Open Badges v2p0",
+        }],
     }
 }
 

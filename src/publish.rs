@@ -1,12 +1,20 @@
 //! The machine-readable files of a signed site and the page links to them:
 //! `did.json` (or `.well-known/did.json`), `badges/<slug>/achievement.json`,
-//! `awards/<id>/credential.json`.
+//! `awards/<id>/credential.json`, the status lists, and the Open Badges 2.0
+//! documents.
 
 use crate::model::Site;
 use crate::ob3;
 use crate::output::Sink;
 use crate::render::{Extras, FileLink, Verification, day};
 use crate::sign::Signed;
+
+fn link(label: &str, href: &str) -> FileLink {
+    FileLink {
+        label: label.into(),
+        href: href.into(),
+    }
+}
 
 /// Links and verification facts for the pages.
 pub fn extras(site: &Site, signed: &Signed) -> Extras {
@@ -17,18 +25,21 @@ pub fn extras(site: &Site, signed: &Signed) -> Extras {
     for badge in &site.badges {
         extras.badge_files.insert(
             badge.slug.clone(),
-            vec![FileLink {
-                label: "Open Badges 3.0 achievement (JSON)".into(),
-                href: "achievement.json".into(),
-            }],
+            vec![
+                link("Open Badges 3.0 achievement (JSON)", "achievement.json"),
+                link("Open Badges 2.0 badge class (JSON)", "badgeclass.json"),
+            ],
         );
         for award in &badge.awards {
             extras.award_files.insert(
                 award.id.clone(),
-                vec![FileLink {
-                    label: "Open Badges 3.0 credential (signed JSON)".into(),
-                    href: "credential.json".into(),
-                }],
+                vec![
+                    link(
+                        "Open Badges 3.0 credential (signed JSON)",
+                        "credential.json",
+                    ),
+                    link("Open Badges 2.0 assertion (hosted JSON)", "assertion.json"),
+                ],
             );
             extras.verification.insert(
                 award.id.clone(),
@@ -56,6 +67,9 @@ pub fn write(signed: &Signed, sink: &dyn Sink) -> std::io::Result<()> {
         sink.put(&format!("awards/{id}/credential.json"), bytes)?;
     }
     for (path, bytes) in &signed.status_lists {
+        sink.put(path, bytes)?;
+    }
+    for (path, bytes) in &signed.ob2 {
         sink.put(path, bytes)?;
     }
     Ok(())

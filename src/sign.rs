@@ -20,7 +20,7 @@ use crate::did::{DidDocument, DidWeb};
 use crate::integrity::{self, CRYPTOSUITE, PROOF_TYPE};
 use crate::keys::Secret;
 use crate::model::{Award, Badge, Site};
-use crate::{ob3, status};
+use crate::{ob2, ob3, status};
 
 /// Everything signing produced, ready to be written.
 #[derive(Debug, Default)]
@@ -38,6 +38,8 @@ pub struct Signed {
     pub status_lists: Vec<(String, Vec<u8>)>,
     /// Award id → its permanent status list slot.
     pub slots: BTreeMap<String, status::Slot>,
+    /// Open Badges 2.0 documents: path → JSON bytes.
+    pub ob2: BTreeMap<String, Vec<u8>>,
 }
 
 /// One award's signed credential (id, JSON bytes), or the problem.
@@ -223,7 +225,9 @@ pub fn sign_site(
     if !problems.is_empty() {
         return Err(problems);
     }
+    let ob2 = ob2::documents(site, |id| recipient_salt(&salt_key, id));
     Ok(Signed {
+        ob2,
         status_lists,
         slots,
         did_document: to_json_bytes(&DidDocument::new(&did, &site.keys)),
