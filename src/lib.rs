@@ -29,6 +29,7 @@ pub mod ob3;
 pub mod output;
 pub mod publish;
 pub mod render;
+pub mod revoke;
 pub mod sign;
 pub mod status;
 pub mod theme;

@@ -60,6 +60,17 @@ enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<String>,
     },
+    /// Revoke an award: records `revoked = { on, reason }` in its TOML file.
+    Revoke {
+        /// The award's id.
+        id: String,
+        /// Why it is revoked (published in the status of the award).
+        #[arg(long)]
+        reason: String,
+        /// The revocation date, YYYY-MM-DD (default: today, UTC).
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+    },
     /// Make an Ed25519 signing key: write the secret (mode 0600), print the public key.
     Keygen {
         /// Where to write the secret key (refuses to overwrite).
@@ -151,6 +162,19 @@ fn run(cli: Cli) -> Result<(), Error> {
             if summary.failed > 0 {
                 return Err(Error::Verification(summary.failed));
             }
+            Ok(())
+        }
+        Command::Revoke { id, reason, on } => {
+            let root = root(cli.root)?;
+            let on = match on {
+                Some(text) => rosette::revoke::parse_date(&text)?,
+                None => rosette::revoke::today(),
+            };
+            let done = rosette::revoke::revoke(&root, &id, &reason, on)?;
+            println!("Revoked award `{id}` on {} in {}.", done.on, done.file);
+            println!(
+                "Rebuild and publish the site: its status list and OB 2.0 assertion will say so."
+            );
             Ok(())
         }
         Command::Check => {

@@ -4,10 +4,10 @@
 //! documents.
 
 use crate::model::Site;
-use crate::ob3;
 use crate::output::Sink;
 use crate::render::{Extras, FileLink, Verification, day};
 use crate::sign::Signed;
+use crate::{ob3, status};
 
 fn link(label: &str, href: &str) -> FileLink {
     FileLink {
@@ -48,6 +48,11 @@ pub fn extras(site: &Site, signed: &Signed) -> Extras {
                     key_id: did.key_url(&signed.key_id),
                     valid_from: ob3::timestamp(award.issued),
                     valid_until: award.expires.map(day),
+                    status_list: signed
+                        .slots
+                        .get(&award.id)
+                        .map(|s| format!("../../{}", status::list_path(s.list))),
+                    status_index: signed.slots.get(&award.id).map(|s| s.index),
                 },
             );
         }

@@ -66,6 +66,9 @@ pub struct Verification {
     pub key_id: String,
     pub valid_from: String,
     pub valid_until: Option<String>,
+    /// The revocation list, relative to the award page, and this award's bit.
+    pub status_list: Option<String>,
+    pub status_index: Option<usize>,
 }
 
 /// Compiled templates.
