@@ -5,7 +5,7 @@
 
 use crate::model::Site;
 use crate::output::Sink;
-use crate::render::{Extras, FileLink, Verification, day};
+use crate::render::{Extras, FileLink, IssuerFacts, KeyFacts, Verification, day};
 use crate::sign::Signed;
 use crate::{ob3, status};
 
@@ -22,6 +22,24 @@ pub fn extras(site: &Site, signed: &Signed) -> Extras {
     let Some(did) = &signed.did else {
         return extras;
     };
+    extras.issuer = Some(IssuerFacts {
+        did: did.did.clone(),
+        did_document: did.document_path.to_string(),
+        status_lists: signed
+            .status_lists
+            .iter()
+            .map(|(path, _)| path.clone())
+            .collect(),
+        keys: site
+            .keys
+            .iter()
+            .map(|k| KeyFacts {
+                id: did.key_url(&k.id),
+                public: k.public_multikey.clone(),
+                retired: k.retired.map(day),
+            })
+            .collect(),
+    });
     for badge in &site.badges {
         extras.badge_files.insert(
             badge.slug.clone(),

@@ -51,6 +51,25 @@ pub struct Extras {
     pub badge_files: BTreeMap<String, Vec<FileLink>>,
     pub award_files: BTreeMap<String, Vec<FileLink>>,
     pub verification: BTreeMap<String, Verification>,
+    /// Facts for the verification page; `None` for an unsigned site.
+    pub issuer: Option<IssuerFacts>,
+}
+
+/// How strangers verify this site's credentials.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuerFacts {
+    pub did: String,
+    /// Links relative to the site root.
+    pub did_document: String,
+    pub status_lists: Vec<String>,
+    pub keys: Vec<KeyFacts>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyFacts {
+    pub id: String,
+    pub public: String,
+    pub retired: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,6 +124,7 @@ impl Renderer {
             Body::Badge { .. } => "badge.html",
             Body::Award { .. } => "award.html",
             Body::Markdown { .. } => "page.html",
+            Body::Verify { .. } => "verify.html",
             Body::Empty {} => "404.html",
         };
         let context = Page {
@@ -174,6 +194,9 @@ enum Body<'a> {
     Markdown {
         page_title: &'a str,
         content_html: String,
+    },
+    Verify {
+        issuer: Option<&'a IssuerFacts>,
     },
     Empty {},
 }
@@ -386,6 +409,17 @@ pub fn render_site(
         sink.put(&format!("{path}index.html"), &page("../../", meta, body)?)?;
     }
 
+    let verify = meta(
+        "verify/",
+        "Verify a credential".into(),
+        "How to check that a credential of this site is genuine",
+        None,
+    );
+    let body = Body::Verify {
+        issuer: extras.issuer.as_ref(),
+    };
+    sink.put("verify/index.html", &page("../", verify, body)?)?;
+
     // GitHub Pages serves 404.html at any depth, so its links are absolute.
     let not_found = meta("404.html", "Page not found".into(), "Page not found", None);
     sink.put(
@@ -438,6 +472,7 @@ fn sitemap(site: &Site) -> String {
             .iter()
             .map(|p| format!("{}pages/{}/", site.base_url, p.slug)),
     );
+    urls.push(format!("{}verify/", site.base_url));
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );

@@ -24,6 +24,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "badge.html",
     "award.html",
     "page.html",
+    "verify.html",
     "404.html",
 );
 
