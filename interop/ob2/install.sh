@@ -16,7 +16,7 @@
 # step is never reused. Network: PyPI only, and only while installing.
 set -eu
 cd "$(dirname "$0")"
-PYTHON=${PYTHON:-python3}
+PYTHON=${PYTHON:-$(command -v python3.11 || echo python3)}
 STAMP=.venv/.rosette-requirements.sha256
 
 if [ -z "${ROSETTE_OB2_LOCKED:-}" ]; then
