@@ -33,7 +33,7 @@ pub const LIST_SIZE: usize = 131_072;
 pub const LIST_LOAD: usize = LIST_SIZE / 2;
 
 /// Where an award's status lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Slot {
     /// 1-based list number.
     pub list: usize,
@@ -298,6 +298,87 @@ mod tests {
         assert_eq!(Bitstring::decode(&encoded).unwrap(), bits);
         assert!(Bitstring::decode("xyz").is_err());
         assert!(Bitstring::decode("uAAAA").is_err());
+    }
+
+    fn site(awards: impl Iterator<Item = (String, time::OffsetDateTime)>) -> Site {
+        use crate::model::*;
+        let awards = awards
+            .map(|(id, issued)| Award {
+                id,
+                recipient: Recipient {
+                    identity: Identity::Did("did:key:z6Mk".into()),
+                    name: None,
+                },
+                issued,
+                expires: None,
+                narrative: None,
+                evidence: Vec::new(),
+                revoked: None,
+                file: "badges/b.toml".into(),
+            })
+            .collect();
+        Site {
+            base_url: "https://example.org/".into(),
+            title: "t".into(),
+            language: "en".into(),
+            theme: "default".into(),
+            recipients: RecipientPolicy::Any,
+            issuer: Issuer {
+                name: "i".into(),
+                url: "https://example.org/".into(),
+                email: "a@example.org".into(),
+                description: None,
+                image: None,
+            },
+            keys: Vec::new(),
+            pages: Vec::new(),
+            badges: vec![Badge {
+                slug: "b".into(),
+                name: "b".into(),
+                description: "d".into(),
+                criteria: "c".into(),
+                image: BadgeImage {
+                    source: "b.svg".into(),
+                    extension: "svg",
+                },
+                image_alt: "a".into(),
+                achievement_type: None,
+                tags: Vec::new(),
+                valid_for: None,
+                alignments: Vec::new(),
+                awards,
+                file: "badges/b.toml".into(),
+            }],
+            static_files: Vec::new(),
+            root: ".".into(),
+        }
+    }
+
+    fn day(n: usize) -> time::OffsetDateTime {
+        time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(n as i64)
+    }
+
+    /// Slots survive later awards; a full list spills into the next one;
+    /// no two awards share a slot.
+    #[test]
+    fn slots_are_permanent_unique_and_spill_into_new_lists() {
+        let first = assign(&site((0..1000).map(|i| (format!("a{i}"), day(i)))));
+        let total = LIST_LOAD + 10;
+        let later = assign(&site((0..total).map(|i| (format!("a{i}"), day(i)))));
+        for (id, slot) in &first {
+            assert_eq!(later[id], *slot, "{id} moved");
+        }
+        let mut seen = std::collections::HashSet::new();
+        for slot in later.values() {
+            assert!(seen.insert(*slot), "two awards share {slot:?}");
+            assert!(slot.index < LIST_SIZE);
+        }
+        assert_eq!(later.values().filter(|s| s.list == 2).count(), 10);
+        assert_eq!(later[&format!("a{}", total - 1)].list, 2);
+        assert_eq!(list_path(2), "status/revocation-2.json");
+        // Indexes follow the id's hash, not the award's position.
+        let positions: Vec<usize> = (0..20).map(|i| first[&format!("a{i}")].index).collect();
+        assert!(positions.windows(2).any(|w| w[0] > w[1]), "{positions:?}");
     }
 
     #[test]

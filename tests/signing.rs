@@ -333,3 +333,59 @@ fn award_pages_show_verification_facts_and_link_the_json() {
     let badge = fs::read_to_string(repo.path().join("public/badges/alpha/index.html")).unwrap();
     assert!(badge.contains("href=\"achievement.json\""));
 }
+
+/// Text that canonicalisers disagree on cannot be signed portably: the build
+/// stops with a problem naming the award's file and the credential field.
+#[test]
+fn unsignable_text_is_a_build_error_naming_file_and_field() {
+    let repo = repo(None);
+    let path = repo.path().join("badges/alpha/cohort.toml");
+    let text = fs::read_to_string(&path).unwrap().replace(
+        "issued = 2026-03-01",
+        "issued = 2026-03-01\nnarrative = \"Tabbed\\there\"",
+    );
+    fs::write(&path, text).unwrap();
+    let output = build(repo.path(), &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stderr(&output);
+    assert!(
+        report.contains("award `alpha-3` cannot be signed"),
+        "{report}"
+    );
+    assert!(report.contains("--> badges/alpha/cohort.toml"), "{report}");
+    assert!(report.contains("$.credentialSubject.narrative"), "{report}");
+    assert!(!repo.path().join("public").exists(), "nothing is written");
+}
+
+/// A credential named by its URL, resolved from the local copy of the site
+/// (as `--site` promises), with the base URL taken from the site's did.json.
+#[test]
+fn verify_reads_urls_under_the_site_from_the_folder() {
+    let repo = repo(None);
+    assert!(build(repo.path(), &[]).status.success());
+    let url = "https://example.test/badges/awards/alpha-1/credential.json";
+    let output = rosette(
+        repo.path(),
+        &[
+            "verify",
+            url,
+            "--site",
+            "public",
+            "--at",
+            "2026-06-01T00:00:00Z",
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).starts_with(&format!("ok       {url}: Alpha")),
+        "{}",
+        stdout(&output)
+    );
+    let output = rosette(repo.path(), &["verify", "nothing-here.json"]);
+    assert_eq!(output.status.code(), Some(2));
+}
