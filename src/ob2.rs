@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{Award, Badge, Identity, Site};
-use crate::ob3::{self, Urls};
+use crate::ob3::{self, Alignment, Evidence, Urls};
 
 pub const CONTEXT: &str = "https://w3id.org/openbadges/v2";
 
@@ -72,19 +72,6 @@ pub struct Criteria {
 }
 
 #[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Alignment {
-    pub target_name: String,
-    pub target_url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_framework: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
 pub struct Related {
     #[serde(rename = "type")]
     pub kind: [&'static str; 1],
@@ -127,18 +114,6 @@ pub struct Recipient {
 pub struct Hosted {
     #[serde(rename = "type")]
     pub kind: &'static str,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Evidence {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub narrative: Option<String>,
 }
 
 /// What a static host serves once an assertion is revoked.
@@ -199,17 +174,7 @@ pub fn badge_class(site: &Site, badge: &Badge) -> BadgeClass {
         },
         issuer: issuer_url(site),
         tags: badge.tags.clone(),
-        alignment: badge
-            .alignments
-            .iter()
-            .map(|a| Alignment {
-                target_name: a.name.clone(),
-                target_url: a.url.clone(),
-                target_description: a.description.clone(),
-                target_code: a.code.clone(),
-                target_framework: a.framework.clone(),
-            })
-            .collect(),
+        alignment: ob3::alignments(badge, None),
         related: [Related {
             kind: ["https://purl.imsglobal.org/spec/vc/ob/vocab.html#Achievement"],
             id: urls.achievement(&badge.slug),
@@ -263,16 +228,7 @@ pub fn assertion_json(site: &Site, badge: &Badge, award: &Award, salt: &str) -> 
         expires: award.expires.map(ob3::timestamp),
         image: format!("{}{}", site.base_url, badge.image.output_path(&badge.slug)),
         narrative: award.narrative.clone(),
-        evidence: award
-            .evidence
-            .iter()
-            .map(|e| Evidence {
-                id: e.url.clone(),
-                name: e.name.clone(),
-                description: e.description.clone(),
-                narrative: e.narrative.clone(),
-            })
-            .collect(),
+        evidence: ob3::evidence(award, None),
     })
 }
 

@@ -155,8 +155,9 @@ pub struct Criteria {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Alignment {
-    #[serde(rename = "type")]
-    pub kind: [&'static str; 1],
+    /// `["Alignment"]` in OB 3.0; absent in OB 2.0, which shares this shape.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<[&'static str; 1]>,
     pub target_name: String,
     pub target_url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -171,8 +172,9 @@ pub struct Alignment {
 pub struct Evidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type")]
-    pub kind: [&'static str; 1],
+    /// `["Evidence"]` in OB 3.0; absent in OB 2.0, which shares this shape.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<[&'static str; 1]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -256,18 +258,7 @@ pub fn achievement(site: &Site, badge: &Badge) -> Achievement {
             caption: Some(badge.image_alt.clone()),
         },
         tag: badge.tags.clone(),
-        alignment: badge
-            .alignments
-            .iter()
-            .map(|a| Alignment {
-                kind: ["Alignment"],
-                target_name: a.name.clone(),
-                target_url: a.url.clone(),
-                target_description: a.description.clone(),
-                target_code: a.code.clone(),
-                target_framework: a.framework.clone(),
-            })
-            .collect(),
+        alignment: alignments(badge, Some(["Alignment"])),
         related: [Related {
             kind: ["Related", "https://w3id.org/openbadges#BadgeClass"],
             id: urls.badge_class(&badge.slug),
@@ -314,23 +305,44 @@ pub fn credential(
             achievement: achievement(site, badge),
             narrative: award.narrative.clone(),
         },
-        evidence: award
-            .evidence
-            .iter()
-            .map(|e| Evidence {
-                id: e.url.clone(),
-                kind: ["Evidence"],
-                name: e.name.clone(),
-                description: e.description.clone(),
-                narrative: e.narrative.clone(),
-            })
-            .collect(),
+        evidence: evidence(award, Some(["Evidence"])),
         credential_status: status,
         credential_schema: [Schema {
             id: SCHEMA_URL,
             kind: "1EdTechJsonSchemaValidator2019",
         }],
     }
+}
+
+/// A badge's alignments, typed for OB 3.0 (`kind`) or untyped for OB 2.0.
+pub fn alignments(badge: &Badge, kind: Option<[&'static str; 1]>) -> Vec<Alignment> {
+    badge
+        .alignments
+        .iter()
+        .map(|a| Alignment {
+            kind,
+            target_name: a.name.clone(),
+            target_url: a.url.clone(),
+            target_description: a.description.clone(),
+            target_code: a.code.clone(),
+            target_framework: a.framework.clone(),
+        })
+        .collect()
+}
+
+/// An award's evidence, typed for OB 3.0 (`kind`) or untyped for OB 2.0.
+pub fn evidence(award: &Award, kind: Option<[&'static str; 1]>) -> Vec<Evidence> {
+    award
+        .evidence
+        .iter()
+        .map(|e| Evidence {
+            id: e.url.clone(),
+            kind,
+            name: e.name.clone(),
+            description: e.description.clone(),
+            narrative: e.narrative.clone(),
+        })
+        .collect()
 }
 
 fn email_identity(identity_hash: String, salt: String) -> IdentityObject {
