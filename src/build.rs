@@ -125,6 +125,7 @@ pub fn render_into(
 pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     let (site, sources) = check(&options.root, options.base_url.as_deref())?;
     refuse_dangerous_out(&options.root, &options.out)?;
+    keep_published_urls(&site, &sources, &options.out)?;
     let secret = keys::read_secret(options.key_file.as_deref()).map_err(Error::Usage)?;
     let mut warnings = Vec::new();
     match (&secret, site.keys.is_empty()) {
@@ -171,6 +172,49 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
         signed,
         warnings,
     })
+}
+
+/// URLs are permanent: an award or badge that the previous output published
+/// must still be in the repository (revoked, if need be). Deleting one is
+/// refused rather than silently breaking links that recipients shared; to
+/// really drop it, delete the output folder first.
+fn keep_published_urls(site: &Site, sources: &Sources, out: &Path) -> Result<(), Error> {
+    let mut problems = Diagnostics::default();
+    let listed = |dir: &str| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(out.join(dir))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().is_dir())
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .collect();
+        names.sort();
+        names
+    };
+    for id in listed("awards") {
+        if !site.awards().any(|(_, a)| a.id == id) {
+            problems.push(
+                Diagnostic::new(format!("award `{id}` was published in {} and is no longer in badges/", out.display()))
+                    .help(format!("published URLs are permanent: restore it and `rosette revoke {id}` instead, or delete {} to drop it on purpose", out.display())),
+            );
+        }
+    }
+    for slug in listed("badges") {
+        if !site.badges.iter().any(|b| b.slug == slug) {
+            problems.push(
+                Diagnostic::new(format!("badge `{slug}` was published in {} and is no longer in badges/", out.display()))
+                    .help(format!("published URLs are permanent: restore `badges/{slug}.toml`, or delete {} to drop it on purpose", out.display())),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Problems {
+            diagnostics: problems,
+            sources: sources.clone(),
+        })
+    }
 }
 
 /// The output folder must not be the repository or hold it, nor sit inside

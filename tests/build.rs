@@ -278,3 +278,31 @@ fn award_pages_leave_expiry_to_the_browser() {
     assert!(page.contains("<meta name=\"robots\" content=\"noindex\">"));
     assert!(repo.path().join("public/award.js").is_file());
 }
+
+/// Published URLs are permanent: deleting an award or a badge from the
+/// repository is refused while the previous output still has it.
+#[test]
+fn deleting_a_published_award_is_refused() {
+    let repo = repo(None);
+    assert!(build(repo.path(), &[]).status.success());
+    let before = tree(&repo.path().join("public"));
+    let path = repo.path().join("badges/alpha/cohort.toml");
+    fs::remove_file(&path).unwrap();
+    let output = build(repo.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("award `alpha-3` was published"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("rosette revoke alpha-3"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(tree(&repo.path().join("public")), before);
+    // Dropping it on purpose: delete the output first.
+    fs::remove_dir_all(repo.path().join("public")).unwrap();
+    assert!(build(repo.path(), &[]).status.success());
+    assert!(!repo.path().join("public/awards/alpha-3").exists());
+}
