@@ -256,7 +256,7 @@ impl Canonicalizer {
     }
 
     /// Expands `doc` in safe mode and returns its (non-canonical) RDF quads.
-    fn to_quads(&self, doc: &serde_json::Value) -> Result<Vec<LexicalQuad>, CanonError> {
+    pub(crate) fn to_quads(&self, doc: &serde_json::Value) -> Result<Vec<LexicalQuad>, CanonError> {
         let object = doc.as_object().ok_or(CanonError::NotAnObject)?;
         let context = object.get("@context").ok_or(CanonError::MissingContext)?;
         let active = self.active_context(context)?;

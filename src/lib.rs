@@ -30,6 +30,7 @@ pub mod output;
 pub mod publish;
 pub mod render;
 pub mod revoke;
+pub mod shapes;
 pub mod sign;
 pub mod status;
 pub mod theme;

@@ -20,6 +20,7 @@ use crate::did::{DidDocument, DidWeb};
 use crate::integrity::{self, CRYPTOSUITE, PROOF_TYPE};
 use crate::keys::Secret;
 use crate::model::{Award, Badge, Site};
+use crate::shapes::ShapeCache;
 use crate::{ob2, ob3, status};
 
 /// Everything signing produced, ready to be written.
@@ -77,16 +78,17 @@ pub fn proof_options(created: &str, vm: &str) -> serde_json::Map<String, Value> 
     }
 }
 
-/// Signs `unsigned` (which has no `proof`), reusing proof hashes from `memo`.
+/// Signs `unsigned` (which has no `proof`) given the hash of its proof
+/// configuration; `canonicalize` gives its canonical N-Quads.
 pub fn sign_document(
-    canon: &Canonicalizer,
+    canonicalize: impl FnOnce(&Value) -> Result<String, CanonError>,
     unsigned: Value,
     options: serde_json::Map<String, Value>,
     proof_hash: [u8; 32],
     secret: &Secret,
 ) -> Result<Value, CanonError> {
     use ed25519_dalek::Signer;
-    let document_hash: [u8; 32] = Sha256::digest(canon.canonicalize(&unsigned)?.as_bytes()).into();
+    let document_hash: [u8; 32] = Sha256::digest(canonicalize(&unsigned)?.as_bytes()).into();
     let mut data = [0u8; 64];
     data[..32].copy_from_slice(&proof_hash);
     data[32..].copy_from_slice(&document_hash);
@@ -149,6 +151,7 @@ pub fn sign_site(
         })?;
 
     let slots = status::assign(site);
+    let shapes = ShapeCache::new(canon);
     let awards: Vec<(&Badge, &Award)> = site.awards().collect();
     let results: Vec<SignResult> = awards
         .par_iter()
@@ -163,7 +166,7 @@ pub fn sign_site(
             let created = ob3::timestamp(award.issued);
             let proof_hash = proof_hashes[&created];
             let signed = sign_document(
-                canon,
+                |doc| shapes.canonicalize(doc),
                 unsigned,
                 proof_options(&created, &vm),
                 proof_hash,
@@ -208,7 +211,7 @@ pub fn sign_site(
             .canonicalize(&Value::Object(config))
             .and_then(|nquads| {
                 sign_document(
-                    canon,
+                    |doc| canon.canonicalize(doc),
                     list,
                     proof_options(&created, &vm),
                     Sha256::digest(nquads.as_bytes()).into(),

@@ -101,7 +101,7 @@ pub fn assert_snapshot(golden: &Path, actual: &str) {
 /// The published test-only secret key matching the base fixture's `key-1`.
 pub fn test_key() -> String {
     fixtures()
-        .join("TEST-ONLY-signing.key")
+        .join("TEST-ONLY-signing-key.txt")
         .to_string_lossy()
         .into_owned()
 }
