@@ -10,16 +10,12 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::canon::{CanonError, Canonicalizer};
+use crate::multikey;
 
 /// The Data Integrity proof `type`.
 pub const PROOF_TYPE: &str = "DataIntegrityProof";
 /// The cryptosuite identifier.
 pub const CRYPTOSUITE: &str = "eddsa-rdfc-2022";
-
-/// Multicodec prefix of an Ed25519 public key (`ed25519-pub`, varint `0xed01`).
-const ED25519_PUB_PREFIX: [u8; 2] = [0xed, 0x01];
-/// Multicodec prefix of an Ed25519 private key seed (`ed25519-priv`, varint `0x8026`).
-const ED25519_PRIV_PREFIX: [u8; 2] = [0x80, 0x26];
 
 /// Errors from signing, verifying and Multikey decoding.
 #[derive(Debug, thiserror::Error)]
@@ -309,48 +305,25 @@ fn decode_proof_value(value: &str) -> Result<Signature, IntegrityError> {
 
 /// Encodes an Ed25519 public key as a Multikey `publicKeyMultibase` (`z6Mk…`).
 pub fn encode_public_multikey(key: &VerifyingKey) -> String {
-    encode_multikey(ED25519_PUB_PREFIX, key.as_bytes())
+    multikey::encode_public(key.as_bytes())
 }
 
 /// Decodes a Multikey `publicKeyMultibase` (`z6Mk…`, prefix `0xed01`) to an Ed25519 key.
 pub fn decode_public_multikey(multibase: &str) -> Result<VerifyingKey, IntegrityError> {
-    let bytes = decode_multikey(multibase, ED25519_PUB_PREFIX)?;
+    let bytes = multikey::decode_public(multibase)
+        .map_err(|e| IntegrityError::InvalidMultikey(e.to_string()))?;
     VerifyingKey::from_bytes(&bytes).map_err(|e| IntegrityError::InvalidMultikey(e.to_string()))
 }
 
 /// Encodes an Ed25519 secret key (its 32-byte seed) as a Multikey `secretKeyMultibase`
 /// (`z3u2…`). Treat the result as a secret.
 pub fn encode_secret_multikey(key: &SigningKey) -> String {
-    encode_multikey(ED25519_PRIV_PREFIX, key.as_bytes())
+    multikey::encode_secret(key.as_bytes())
 }
 
 /// Decodes a Multikey `secretKeyMultibase` (`z3u2…`, prefix `0x8026` + 32-byte seed).
 pub fn decode_secret_multikey(multibase: &str) -> Result<SigningKey, IntegrityError> {
-    let seed = decode_multikey(multibase, ED25519_PRIV_PREFIX)?;
-    Ok(SigningKey::from_bytes(&seed))
-}
-
-fn encode_multikey(prefix: [u8; 2], key: &[u8; 32]) -> String {
-    let mut bytes = Vec::with_capacity(34);
-    bytes.extend_from_slice(&prefix);
-    bytes.extend_from_slice(key);
-    format!("z{}", bs58::encode(bytes).into_string())
-}
-
-fn decode_multikey(multibase: &str, prefix: [u8; 2]) -> Result<[u8; 32], IntegrityError> {
-    let body = multibase.strip_prefix('z').ok_or_else(|| {
-        IntegrityError::InvalidMultikey("expected base58btc multibase ('z' prefix)".into())
-    })?;
-    let bytes = bs58::decode(body)
-        .into_vec()
+    let seed = multikey::decode_secret(multibase)
         .map_err(|e| IntegrityError::InvalidMultikey(e.to_string()))?;
-    if bytes.len() != 34 || bytes[..2] != prefix {
-        return Err(IntegrityError::InvalidMultikey(format!(
-            "expected multicodec prefix 0x{:02x}{:02x} followed by 32 key bytes",
-            prefix[0], prefix[1]
-        )));
-    }
-    let mut key = [0u8; 32];
-    key.copy_from_slice(&bytes[2..]);
-    Ok(key)
+    Ok(SigningKey::from_bytes(&seed))
 }
