@@ -3,6 +3,8 @@
 //! `awards/<id>/credential.json`, the status lists, and the Open Badges 2.0
 //! documents.
 
+use rayon::prelude::*;
+
 use crate::model::Site;
 use crate::output::Sink;
 use crate::render::{Extras, FileLink, IssuerFacts, KeyFacts, Verification, day};
@@ -86,14 +88,16 @@ pub fn write(signed: &Signed, sink: &dyn Sink) -> std::io::Result<()> {
     for (slug, bytes) in &signed.achievements {
         sink.put(&format!("badges/{slug}/achievement.json"), bytes)?;
     }
-    for (id, bytes) in &signed.credentials {
-        sink.put(&format!("awards/{id}/credential.json"), bytes)?;
-    }
+    signed
+        .credentials
+        .par_iter()
+        .try_for_each(|(id, bytes)| sink.put(&format!("awards/{id}/credential.json"), bytes))?;
     for (path, bytes) in &signed.status_lists {
         sink.put(path, bytes)?;
     }
-    for (path, bytes) in &signed.ob2 {
-        sink.put(path, bytes)?;
-    }
+    signed
+        .ob2
+        .par_iter()
+        .try_for_each(|(path, bytes)| sink.put(path, bytes))?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -384,7 +385,8 @@ pub fn render_site(
             &format!("{path}index.html"),
             &page("../../", badge_meta, body)?,
         )?;
-        for award in &badge.awards {
+        // Award pages are most of a site: render them in parallel.
+        badge.awards.par_iter().try_for_each(|award| {
             let path = format!("awards/{}/", award.id);
             let who = award.recipient.name.as_deref().unwrap_or("A recipient");
             let title = format!("{who} earned {}", badge.name);
@@ -395,8 +397,9 @@ pub fn render_site(
                 files: extras.award_files.get(&award.id).unwrap_or(&no_files),
                 verification: extras.verification.get(&award.id),
             };
-            sink.put(&format!("{path}index.html"), &page("../../", meta, body)?)?;
-        }
+            sink.put(&format!("{path}index.html"), &page("../../", meta, body)?)
+                .map_err(RenderError::from)
+        })?;
     }
 
     for p in &site.pages {
