@@ -126,6 +126,18 @@ fn at(path: &Option<String>) -> String {
     }
 }
 
+/// Anything that turns a JSON-LD document into RDFC-1.0 canonical N-Quads:
+/// the [`Canonicalizer`] itself, or a [`crate::shapes::ShapeCache`] over it.
+pub trait Canonicalize: Sync {
+    fn canonicalize(&self, doc: &serde_json::Value) -> Result<String, CanonError>;
+}
+
+impl Canonicalize for Canonicalizer {
+    fn canonicalize(&self, doc: &serde_json::Value) -> Result<String, CanonError> {
+        Canonicalizer::canonicalize(self, doc)
+    }
+}
+
 /// Offline JSON-LD → RDFC-1.0 canonicaliser with bundled contexts.
 ///
 /// Build it once with [`Canonicalizer::new`] and share it: it is `Send + Sync`, so an

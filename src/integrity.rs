@@ -9,7 +9,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::canon::{CanonError, Canonicalizer};
+use crate::canon::{CanonError, Canonicalize};
 use crate::multikey;
 
 /// The Data Integrity proof `type`.
@@ -80,7 +80,7 @@ impl HashData {
 /// requires. Returns the proof object (the options plus `proofValue`, without `@context`),
 /// ready to be put under the document's `proof` key (see [`attach_proof`]).
 pub fn sign(
-    canon: &Canonicalizer,
+    canon: &(impl Canonicalize + ?Sized),
     unsigned_doc: &Value,
     proof_options: &Value,
     key: &SigningKey,
@@ -118,7 +118,7 @@ pub fn sign(
 /// `created` syntax and signature; it does not check `proofPurpose`, the verification
 /// method's controller or dates: that is the caller's policy.
 pub fn verify(
-    canon: &Canonicalizer,
+    canon: &(impl Canonicalize + ?Sized),
     signed_doc: &Value,
     public: &VerifyingKey,
 ) -> Result<(), IntegrityError> {
@@ -161,7 +161,7 @@ pub fn attach_proof(doc: &Value, proof: Value) -> Result<Value, IntegrityError> 
 /// Canonical N-Quads of the proof configuration: `proof_options` (without `proofValue`)
 /// with the `@context` of `unsecured_doc`.
 pub fn canonical_proof_config(
-    canon: &Canonicalizer,
+    canon: &(impl Canonicalize + ?Sized),
     unsecured_doc: &Value,
     proof_options: &Map<String, Value>,
 ) -> Result<String, IntegrityError> {
@@ -178,7 +178,7 @@ pub fn canonical_proof_config(
 /// Computes the proof-configuration and document hashes (vc-di-eddsa §3.2.3–3.2.5).
 /// `unsecured_doc` must not contain `proof`.
 pub fn hash_data(
-    canon: &Canonicalizer,
+    canon: &(impl Canonicalize + ?Sized),
     unsecured_doc: &Value,
     proof_options: &Map<String, Value>,
 ) -> Result<HashData, IntegrityError> {

@@ -131,6 +131,12 @@ impl<'c> ShapeCache<'c> {
     }
 }
 
+impl crate::canon::Canonicalize for ShapeCache<'_> {
+    fn canonicalize(&self, doc: &Value) -> Result<String, CanonError> {
+        ShapeCache::canonicalize(self, doc)
+    }
+}
+
 impl Template {
     /// The quads of a document with these strings, or `None` when a value
     /// cannot be put into the template safely.

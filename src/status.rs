@@ -23,7 +23,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::canon::Canonicalizer;
+use crate::canon::Canonicalize;
 use crate::model::Site;
 use crate::verify::{Resolver, resolve_key};
 
@@ -199,7 +199,7 @@ pub fn lists(site: &Site, slots: &BTreeMap<String, Slot>, issuer: &str) -> Vec<(
 /// Reads the status of a credential: `true` when its bit is set. The list
 /// credential's own proof must verify, by a key of the same issuer.
 pub fn is_revoked(
-    canon: &Canonicalizer,
+    canon: &dyn Canonicalize,
     entry: &Value,
     issuer: &str,
     resolver: &Resolver,

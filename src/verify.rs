@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::canon::Canonicalizer;
+use crate::canon::{Canonicalize, Canonicalizer};
 use crate::did;
 use crate::integrity;
 use crate::multikey;
+use crate::shapes::ShapeCache;
 use crate::status;
 
 /// Where documents come from.
@@ -123,7 +124,7 @@ pub struct Report {
 
 /// Verifies one credential document.
 pub fn verify_credential(
-    canon: &Canonicalizer,
+    canon: &dyn Canonicalize,
     doc: &Value,
     resolver: &Resolver,
     now: OffsetDateTime,
@@ -150,7 +151,7 @@ fn issuer_id(doc: &Value) -> Option<&str> {
 }
 
 fn check(
-    canon: &Canonicalizer,
+    canon: &dyn Canonicalize,
     doc: &Value,
     resolver: &Resolver,
     now: OffsetDateTime,
@@ -297,6 +298,8 @@ pub fn run(request: &Request) -> Result<Summary, crate::Error> {
     let usage = crate::Error::Usage;
     let canon =
         Canonicalizer::new().map_err(|e| usage(format!("bundled JSON-LD contexts: {e}")))?;
+    // A site's credentials share a few shapes: expand each shape once.
+    let shapes = ShapeCache::new(&canon);
     let site_of = |dir: &Path| -> Result<(PathBuf, String), crate::Error> {
         let base = match &request.base_url {
             Some(base) => base.clone(),
@@ -342,7 +345,7 @@ pub fn run(request: &Request) -> Result<Summary, crate::Error> {
         }
         for (label, document) in documents {
             let report = match document {
-                Ok(doc) => verify_credential(&canon, &doc, &resolver, request.at),
+                Ok(doc) => verify_credential(&shapes, &doc, &resolver, request.at),
                 Err(reason) => Report {
                     verdict: Verdict::Invalid(reason),
                     name: None,

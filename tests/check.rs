@@ -103,3 +103,27 @@ fn check_finds_the_repository_from_a_subfolder() {
     let output = rosette(&repo.path().join("badges/alpha"), &["check"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+/// A repository must not pull files from elsewhere on the machine into the
+/// published site, nor crash on names that are not UTF-8.
+#[cfg(unix)]
+#[test]
+fn symlinks_and_non_utf8_names_are_reported_not_followed() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = repo(None);
+    std::os::unix::fs::symlink("/etc/passwd", repo.path().join("site/static/passwd.txt")).unwrap();
+    let odd = std::ffi::OsStr::from_bytes(b"badges/\xff\xfe.toml");
+    std::fs::write(repo.path().join(odd), "[badge]\n").unwrap();
+    let output = rosette(repo.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = stderr(&output);
+    assert!(
+        report.contains("error: symbolic links are not allowed here\n--> site/static/passwd.txt"),
+        "{report}"
+    );
+    assert!(
+        report.contains("error: file name is not valid UTF-8"),
+        "{report}"
+    );
+    assert!(report.contains("found 2 problems"), "{report}");
+}
