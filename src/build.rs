@@ -10,7 +10,8 @@ use crate::error::Error;
 use crate::keys::{self, Secret};
 use crate::model::Site;
 use crate::output::{self, Sink, WriteError};
-use crate::render::{self, Extras};
+use crate::render;
+use crate::view::Extras;
 use crate::{load, publish, sign, theme, validate};
 
 /// What `build` needs to know beyond the repository.

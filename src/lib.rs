@@ -36,5 +36,6 @@ pub mod status;
 pub mod theme;
 pub mod validate;
 pub mod verify;
+pub mod view;
 
 pub use error::Error;

@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use crate::model::{Award, Badge, Identity, Site};
-use crate::render::day;
+use crate::view::day;
 
 pub const VC_V2: &str = "https://www.w3.org/ns/credentials/v2";
 pub const OB_V3: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";

@@ -7,8 +7,8 @@ use rayon::prelude::*;
 
 use crate::model::Site;
 use crate::output::Sink;
-use crate::render::{Extras, FileLink, IssuerFacts, KeyFacts, Verification, day};
 use crate::sign::Signed;
+use crate::view::{Extras, FileLink, IssuerFacts, KeyFacts, Verification, day};
 use crate::{ob3, status};
 
 fn link(label: &str, href: &str) -> FileLink {

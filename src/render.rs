@@ -1,19 +1,18 @@
 //! Stage 5: render HTML pages and site files into a [`Sink`].
 //!
-//! Templates only ever see the view structs below (never the model, never a
-//! key). Every value is escaped by Tera's autoescape; only fields ending in
-//! `_html` carry HTML, and those come from [`crate::markdown::to_html`].
-
-use std::collections::BTreeMap;
+//! Templates only ever see the view structs of [`crate::view`]; every value
+//! is escaped by Tera's autoescape.
 
 use rayon::prelude::*;
-use serde::Serialize;
-use time::OffsetDateTime;
 
 use crate::markdown;
-use crate::model::{Award, Badge, Site};
+use crate::model::Site;
 use crate::output::Sink;
 use crate::theme::Theme;
+use crate::view::{
+    BadgeCard, Body, Earner, Extras, FileLink, Page, PageMeta, SiteView, award_view, badge_view,
+    day, site_view,
+};
 
 /// Why rendering failed.
 #[derive(Debug)]
@@ -43,52 +42,6 @@ impl From<std::io::Error> for RenderError {
     fn from(error: std::io::Error) -> Self {
         RenderError::Io(error)
     }
-}
-
-/// Links and facts that later stages (signing, Open Badges JSON) add to
-/// pages, keyed by badge slug or award id.
-#[derive(Debug, Default, Clone)]
-pub struct Extras {
-    pub badge_files: BTreeMap<String, Vec<FileLink>>,
-    pub award_files: BTreeMap<String, Vec<FileLink>>,
-    pub verification: BTreeMap<String, Verification>,
-    /// Facts for the verification page; `None` for an unsigned site.
-    pub issuer: Option<IssuerFacts>,
-}
-
-/// How strangers verify this site's credentials.
-#[derive(Debug, Clone, Serialize)]
-pub struct IssuerFacts {
-    pub did: String,
-    /// Links relative to the site root.
-    pub did_document: String,
-    pub status_lists: Vec<String>,
-    pub keys: Vec<KeyFacts>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct KeyFacts {
-    pub id: String,
-    pub public: String,
-    pub retired: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FileLink {
-    pub label: String,
-    /// Relative to the page.
-    pub href: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Verification {
-    pub issuer_did: String,
-    pub key_id: String,
-    pub valid_from: String,
-    pub valid_until: Option<String>,
-    /// The revocation list, relative to the award page, and this award's bit.
-    pub status_list: Option<String>,
-    pub status_index: Option<usize>,
 }
 
 /// Compiled templates.
@@ -161,158 +114,6 @@ fn error_text(error: &tera::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-/// What every template sees.
-#[derive(Serialize)]
-struct Page<'a> {
-    site: &'a SiteView,
-    root: &'a str,
-    page: PageMeta,
-    rosette_version: &'static str,
-    #[serde(flatten)]
-    body: Body<'a>,
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Body<'a> {
-    Index {
-        badges: Vec<BadgeCard<'a>>,
-    },
-    Badge {
-        badge: &'a BadgeView,
-        earners: Vec<Earner<'a>>,
-        award_count: usize,
-        files: &'a [FileLink],
-    },
-    Award {
-        badge: &'a BadgeView,
-        award: AwardView<'a>,
-        files: &'a [FileLink],
-        verification: Option<&'a Verification>,
-    },
-    Markdown {
-        page_title: &'a str,
-        content_html: String,
-    },
-    Verify {
-        issuer: Option<&'a IssuerFacts>,
-    },
-    Empty {},
-}
-
-#[derive(Serialize)]
-struct SiteView {
-    title: String,
-    base_url: String,
-    language: String,
-    issuer: IssuerView,
-    pages: Vec<PageLink>,
-}
-
-#[derive(Serialize)]
-struct IssuerView {
-    name: String,
-    url: String,
-    email: String,
-    description: Option<String>,
-    image: Option<String>,
-}
-
-#[derive(Serialize)]
-struct PageLink {
-    slug: String,
-    title: String,
-}
-
-#[derive(Serialize)]
-struct PageMeta {
-    url: String,
-    title: String,
-    description: String,
-    image_url: Option<String>,
-}
-
-#[derive(Serialize)]
-struct BadgeCard<'a> {
-    slug: &'a str,
-    name: &'a str,
-    description: &'a str,
-    image: String,
-    image_alt: &'a str,
-    award_count: usize,
-    tags: &'a [String],
-}
-
-#[derive(Serialize)]
-struct BadgeView {
-    slug: String,
-    name: String,
-    description: String,
-    criteria_html: String,
-    image: String,
-    image_alt: String,
-    achievement_type: Option<String>,
-    tags: Vec<String>,
-    valid_for: Option<String>,
-    alignments: Vec<AlignmentView>,
-}
-
-#[derive(Serialize)]
-struct AlignmentView {
-    name: String,
-    url: String,
-    description: Option<String>,
-    code: Option<String>,
-    framework: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Earner<'a> {
-    id: &'a str,
-    name: &'a str,
-    issued: String,
-}
-
-#[derive(Serialize)]
-struct AwardView<'a> {
-    id: &'a str,
-    recipient_name: Option<&'a str>,
-    issued: String,
-    expires: Option<String>,
-    /// `valid` or `revoked`. Expiry is not judged at build time (the output
-    /// must not depend on the clock): pages state "valid until" and a script
-    /// in the page compares with today's date.
-    status: &'static str,
-    revoked: Option<RevokedView<'a>>,
-    narrative_html: Option<String>,
-    evidence: Vec<EvidenceView<'a>>,
-}
-
-#[derive(Serialize)]
-struct RevokedView<'a> {
-    on: String,
-    reason: &'a str,
-}
-
-#[derive(Serialize)]
-struct EvidenceView<'a> {
-    url: Option<&'a str>,
-    name: Option<&'a str>,
-    description: Option<&'a str>,
-    narrative_html: Option<String>,
-}
-
-/// `YYYY-MM-DD` of an instant (UTC).
-pub fn day(at: OffsetDateTime) -> String {
-    let date = at.date();
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
 }
 
 /// Renders every page and site file of `site` into `sink`.
@@ -492,81 +293,4 @@ fn xml_escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&apos;")
-}
-
-fn site_view(site: &Site) -> SiteView {
-    SiteView {
-        title: site.title.clone(),
-        base_url: site.base_url.clone(),
-        language: site.language.clone(),
-        issuer: IssuerView {
-            name: site.issuer.name.clone(),
-            url: site.issuer.url.clone(),
-            email: site.issuer.email.clone(),
-            description: site.issuer.description.clone(),
-            image: site.issuer.image.clone(),
-        },
-        pages: site
-            .pages
-            .iter()
-            .map(|p| PageLink {
-                slug: p.slug.clone(),
-                title: p.title.clone(),
-            })
-            .collect(),
-    }
-}
-
-fn badge_view(badge: &Badge) -> BadgeView {
-    BadgeView {
-        slug: badge.slug.clone(),
-        name: badge.name.clone(),
-        description: badge.description.clone(),
-        criteria_html: markdown::to_html(&badge.criteria),
-        image: badge.image.output_path(&badge.slug),
-        image_alt: badge.image_alt.clone(),
-        achievement_type: badge.achievement_type.clone(),
-        tags: badge.tags.clone(),
-        valid_for: badge.valid_for.map(|p| p.describe()),
-        alignments: badge
-            .alignments
-            .iter()
-            .map(|a| AlignmentView {
-                name: a.name.clone(),
-                url: a.url.clone(),
-                description: a.description.clone(),
-                code: a.code.clone(),
-                framework: a.framework.clone(),
-            })
-            .collect(),
-    }
-}
-
-fn award_view(award: &Award) -> AwardView<'_> {
-    AwardView {
-        id: &award.id,
-        recipient_name: award.recipient.name.as_deref(),
-        issued: day(award.issued),
-        expires: award.expires.map(day),
-        status: if award.revoked.is_some() {
-            "revoked"
-        } else {
-            "valid"
-        },
-        revoked: award.revoked.as_ref().map(|r| RevokedView {
-            on: day(r.on),
-            reason: &r.reason,
-        }),
-        narrative_html: award.narrative.as_deref().map(markdown::to_html),
-        evidence: award
-            .evidence
-            .iter()
-            .map(|e| EvidenceView {
-                url: e.url.as_deref(),
-                name: e.name.as_deref(),
-                description: e.description.as_deref(),
-                narrative_html: e.narrative.as_deref().map(markdown::to_html),
-            })
-            .collect(),
-    }
 }
