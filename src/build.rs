@@ -85,6 +85,24 @@ pub fn check(root: &Path, base_url: Option<&str>) -> Result<(Site, Sources), Err
     }
 }
 
+/// `rosette check`: [`check`], plus what signing would find (JSON-LD safe
+/// mode on every credential), without needing the secret key.
+pub fn check_all(root: &Path) -> Result<Site, Error> {
+    let (site, sources) = check(root, None)?;
+    let canon =
+        Canonicalizer::new().map_err(|e| Error::Usage(format!("bundled JSON-LD contexts: {e}")))?;
+    let mut problems = sign::check_site(&site, &canon);
+    if problems.is_empty() {
+        Ok(site)
+    } else {
+        problems.sort();
+        Err(Error::Problems {
+            diagnostics: problems,
+            sources,
+        })
+    }
+}
+
 /// Signs (when a secret is given), renders and writes a validated site into
 /// any sink (a folder, or memory for `serve`). Returns the number of signed
 /// credentials.

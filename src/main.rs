@@ -179,7 +179,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Check => {
             let root = root(cli.root)?;
-            let (site, _) = build::check(&root, None)?;
+            let site = build::check_all(&root)?;
             println!(
                 "No problems: {} badges, {} awards.",
                 site.badges.len(),

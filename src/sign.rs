@@ -157,12 +157,7 @@ pub fn sign_site(
         .par_iter()
         .map(|(badge, award)| {
             let salt = recipient_salt(&salt_key, &award.id);
-            let entry = slots
-                .get(&award.id)
-                .map(|slot| status::entry(&site.base_url, *slot));
-            let credential = ob3::credential(site, &did.did, badge, award, &salt, entry);
-            let unsigned = serde_json::to_value(&credential)
-                .map_err(|e| Box::new(Diagnostic::new(e.to_string())))?;
+            let unsigned = unsigned_credential(site, &did.did, badge, award, &salt, &slots);
             let created = ob3::timestamp(award.issued);
             let proof_hash = proof_hashes[&created];
             let signed = sign_document(
@@ -239,6 +234,52 @@ pub fn sign_site(
         credentials,
         achievements,
     })
+}
+
+/// The credential of an award as JSON, before signing.
+fn unsigned_credential(
+    site: &Site,
+    issuer: &str,
+    badge: &Badge,
+    award: &Award,
+    salt: &str,
+    slots: &BTreeMap<String, status::Slot>,
+) -> Value {
+    let entry = slots
+        .get(&award.id)
+        .map(|slot| status::entry(&site.base_url, *slot));
+    let credential = ob3::credential(site, issuer, badge, award, salt, entry);
+    serde_json::to_value(&credential).unwrap_or_default()
+}
+
+/// What `rosette check` can tell without the secret key: every credential
+/// and achievement passes JSON-LD safe mode and can be signed portably.
+/// (The salt only changes a hash, never the shape or the terms.)
+pub fn check_site(site: &Site, canon: &Canonicalizer) -> Diagnostics {
+    let mut problems = Diagnostics::default();
+    let Ok(did) = DidWeb::from_base_url(&site.base_url) else {
+        problems.push(Diagnostic::new(
+            "cannot derive the issuer DID from base_url",
+        ));
+        return problems;
+    };
+    let slots = status::assign(site);
+    let shapes = ShapeCache::new(canon);
+    let awards: Vec<(&Badge, &Award)> = site.awards().collect();
+    let found: Vec<Diagnostic> = awards
+        .par_iter()
+        .filter_map(|(badge, award)| {
+            let unsigned = unsigned_credential(site, &did.did, badge, award, "check", &slots);
+            shapes
+                .canonicalize(&unsigned)
+                .err()
+                .map(|e| safe_mode_problem(award, &e))
+        })
+        .collect();
+    for problem in found {
+        problems.push(problem);
+    }
+    problems
 }
 
 /// The moment a status list last changed: its newest issue or revocation

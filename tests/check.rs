@@ -127,3 +127,23 @@ fn symlinks_and_non_utf8_names_are_reported_not_followed() {
     );
     assert!(report.contains("found 2 problems"), "{report}");
 }
+
+/// `check` finds what signing would find, without the secret key.
+#[test]
+fn check_reports_text_that_cannot_be_signed() {
+    let repo = repo(None);
+    let path = repo.path().join("badges/alpha/cohort.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "issued = 2026-03-01",
+        "issued = 2026-03-01\nnarrative = \"Tabbed\\there\"",
+    );
+    std::fs::write(&path, text).unwrap();
+    let output = rosette(repo.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = stderr(&output);
+    assert!(
+        report.contains("award `alpha-3` cannot be signed")
+            && report.contains("$.credentialSubject.narrative"),
+        "{report}"
+    );
+}
