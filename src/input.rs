@@ -154,6 +154,8 @@ pub struct BadgeFileInput {
     /// `badges/<slug>/*.toml`) or when the table was broken (already reported).
     pub badge: Option<(BadgeInput, std::ops::Range<usize>)>,
     pub had_badge_table: bool,
+    /// Whether the file's TOML syntax was valid (its errors are reported).
+    pub parsed: bool,
     pub awards: Vec<(AwardInput, std::ops::Range<usize>)>,
 }
 
@@ -175,6 +177,7 @@ pub fn parse_badge_file(file: &str, text: &str, problems: &mut Diagnostics) -> B
     let Some(root) = parse_document(file, text, problems) else {
         return out;
     };
+    out.parsed = true;
     for (key, value) in root.into_inner() {
         match key.get_ref().as_ref() {
             "badge" => {

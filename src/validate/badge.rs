@@ -27,18 +27,22 @@ pub(super) fn badges(
                     format!("the file stem is the badge's slug: expected {expected}"),
                 ),
             );
+            // Still report the awards' own problems: all problems at once.
+            awards(c, file, &parsed.awards, None, policy, &mut ids);
             continue;
         }
         let Some((input, _)) = &parsed.badge else {
-            if !parsed.had_badge_table {
+            if parsed.parsed && !parsed.had_badge_table {
                 c.error(
                     Diagnostic::in_file(file, "missing `[badge]` table")
                         .help("a badge file starts with `[badge]` and its `name`, `description`, `criteria`, `image_alt`"),
                 );
             }
+            awards(c, file, &parsed.awards, None, policy, &mut ids);
             continue;
         };
         let Some(mut badge) = badge(c, file, slug, input, loaded) else {
+            awards(c, file, &parsed.awards, None, policy, &mut ids);
             continue;
         };
         badge.awards = awards(c, file, &parsed.awards, badge.valid_for, policy, &mut ids);

@@ -174,7 +174,7 @@ pub fn datetime(value: &Datetime) -> Result<OffsetDateTime, String> {
     let date = time::Date::from_calendar_date(i32::from(date.year), month, date.day)
         .map_err(|_| expected.to_string())?;
     let Some(t) = value.time else {
-        return Ok(date.midnight().assume_utc());
+        return in_range(date.midnight().assume_utc());
     };
     let offset = value
         .offset
@@ -192,9 +192,20 @@ pub fn datetime(value: &Datetime) -> Result<OffsetDateTime, String> {
     };
     let offset = time::UtcOffset::from_whole_seconds(i32::from(minutes) * 60)
         .map_err(|_| expected.to_string())?;
-    Ok(time::PrimitiveDateTime::new(date, clock)
+    let utc = time::PrimitiveDateTime::new(date, clock)
         .assume_offset(offset)
-        .to_offset(time::UtcOffset::UTC))
+        .checked_to_offset(time::UtcOffset::UTC)
+        .ok_or_else(|| "a date-time between the years 1 and 9999 (in UTC)".to_string())?;
+    in_range(utc)
+}
+
+/// Credentials carry `xsd:dateTime` values: years 0001 to 9999, in UTC.
+fn in_range(at: OffsetDateTime) -> Result<OffsetDateTime, String> {
+    if (1..=9999).contains(&at.year()) {
+        Ok(at)
+    } else {
+        Err("a date-time between the years 1 and 9999 (in UTC)".into())
+    }
 }
 
 /// A validity period: a positive count and a unit, `d`, `w`, `m` or `y`.
@@ -337,6 +348,21 @@ mod tests {
         assert!(datetime(&local).unwrap_err().contains("no offset"));
         let time_only: Datetime = "02:00:00".parse().unwrap();
         assert!(datetime(&time_only).is_err());
+        for out_of_range in [
+            "9999-12-31T23:00:00-05:00",
+            "0000-01-01",
+            "0001-01-01T00:00:00+01:00",
+        ] {
+            let value: Datetime = out_of_range.parse().unwrap();
+            assert!(
+                datetime(&value)
+                    .unwrap_err()
+                    .contains("between the years 1 and 9999"),
+                "{out_of_range}"
+            );
+        }
+        let edge: Datetime = "9999-12-31T23:59:59Z".parse().unwrap();
+        assert!(datetime(&edge).is_ok());
     }
 
     #[test]
