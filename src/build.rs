@@ -239,7 +239,21 @@ fn keep_published_urls(site: &Site, sources: &Sources, out: &Path) -> Result<(),
 /// The output folder must not be the repository or hold it, nor sit inside
 /// the folders Rosette reads.
 fn refuse_dangerous_out(root: &Path, out: &Path) -> Result<(), Error> {
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    // Absolute and without `.`/`..`, so `public/../badges/x` is seen for what it is.
+    let absolute = |p: &Path| {
+        let path = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut clean = PathBuf::new();
+        for part in path.components() {
+            match part {
+                std::path::Component::ParentDir => {
+                    clean.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => clean.push(other),
+            }
+        }
+        clean
+    };
     let (root, out) = (absolute(root), absolute(out));
     let inside_sources = ["site", "badges", "themes"]
         .iter()

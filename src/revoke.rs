@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use toml_edit::{DocumentMut, InlineTable, Item, Value};
+use toml_edit::{DocumentMut, InlineTable, Item, TableLike, Value};
 
 use crate::error::Error;
 use crate::validate::rules;
@@ -33,14 +33,14 @@ pub fn revoke(root: &Path, id: &str, reason: &str, on: toml_edit::Date) -> Resul
             path: path.clone(),
             error,
         })?;
-        let Ok(doc) = text.parse::<DocumentMut>() else {
+        let Ok(mut doc) = text.parse::<DocumentMut>() else {
             continue; // broken files are `rosette check`'s business
         };
-        if position(&doc, id).is_some() {
-            found.push((path, doc));
+        if award_mut(&mut doc, id).is_some() {
+            found.push((path, text, doc));
         }
     }
-    let (path, mut doc) = match found.len() {
+    let (path, text, mut doc) = match found.len() {
         0 => return Err(Error::Usage(format!("no award with id `{id}` in badges/"))),
         1 => found.remove(0),
         _ => {
@@ -54,17 +54,31 @@ pub fn revoke(root: &Path, id: &str, reason: &str, on: toml_edit::Date) -> Resul
         .unwrap_or(&path)
         .to_string_lossy()
         .replace('\\', "/");
-    let index = position(&doc, id).unwrap_or_default();
-    let Some(award) = doc
-        .get_mut("award")
-        .and_then(Item::as_array_of_tables_mut)
-        .and_then(|a| a.get_mut(index))
-    else {
+    let Some(award) = award_mut(&mut doc, id) else {
         return Err(Error::Usage(format!("no award with id `{id}` in {rel}")));
     };
     if award.contains_key("revoked") {
         return Err(Error::Usage(format!(
             "award `{id}` in {rel} is already revoked"
+        )));
+    }
+    let issued = award
+        .get("issued")
+        .and_then(Item::as_value)
+        .and_then(Value::as_datetime)
+        .and_then(|issued| rules::datetime(issued).ok());
+    let on_instant = rules::datetime(&toml_edit::Datetime {
+        date: Some(on),
+        time: None,
+        offset: None,
+    })
+    .map_err(|expected| Error::Usage(format!("--on: expected {expected}")))?;
+    if let Some(issued) = issued
+        && on_instant < issued.replace_time(time::Time::MIDNIGHT)
+    {
+        return Err(Error::Usage(format!(
+            "award `{id}` was issued on {}: it cannot be revoked before that",
+            crate::view::day(issued)
         )));
     }
     let mut revoked = InlineTable::new();
@@ -79,19 +93,34 @@ pub fn revoke(root: &Path, id: &str, reason: &str, on: toml_edit::Date) -> Resul
     revoked.insert("reason", Value::from(reason));
     revoked.fmt();
     award.insert("revoked", Item::Value(Value::InlineTable(revoked)));
-    std::fs::write(&path, doc.to_string()).map_err(|error| Error::Io {
+    let mut edited = doc.to_string();
+    // toml_edit writes LF; keep a file that used CRLF throughout in CRLF.
+    if text.contains("\r\n") && text.matches("\r\n").count() == text.matches('\n').count() {
+        edited = edited.replace("\r\n", "\n").replace('\n', "\r\n");
+    }
+    std::fs::write(&path, edited).map_err(|error| Error::Io {
         path: path.clone(),
         error,
     })?;
     Ok(Revoked { file: rel, on })
 }
 
-/// The position of award `id` in a file's `[[award]]` array.
-fn position(doc: &DocumentMut, id: &str) -> Option<usize> {
-    doc.get("award")?
-        .as_array_of_tables()?
-        .iter()
-        .position(|award| award.get("id").and_then(Item::as_str) == Some(id))
+/// The table of award `id`: an `[[award]]` table or an inline table of an
+/// `award = [ ... ]` array (both forms are valid TOML for awards).
+fn award_mut<'d>(doc: &'d mut DocumentMut, id: &str) -> Option<&'d mut dyn TableLike> {
+    let item = doc.get_mut("award")?;
+    if item.is_array_of_tables() {
+        return item
+            .as_array_of_tables_mut()?
+            .iter_mut()
+            .find(|t| t.get("id").and_then(Item::as_str) == Some(id))
+            .map(|t| t as &mut dyn TableLike);
+    }
+    item.as_array_mut()?
+        .iter_mut()
+        .filter_map(Value::as_inline_table_mut)
+        .find(|t| t.get("id").and_then(Value::as_str) == Some(id))
+        .map(|t| t as &mut dyn TableLike)
 }
 
 /// `badges/*.toml` and `badges/*/*.toml`, sorted.
@@ -165,6 +194,48 @@ mod tests {
         assert_eq!(after, expected);
         let again = revoke(dir.path(), "a-1", "twice", on).unwrap_err();
         assert!(again.to_string().contains("already revoked"));
+    }
+
+    #[test]
+    fn keeps_crlf_files_in_crlf() {
+        let dir = repo();
+        let crlf = FILE.replace('\n', "\r\n");
+        let path = dir.path().join("badges/x/spring.toml");
+        std::fs::write(&path, &crlf).unwrap();
+        revoke(dir.path(), "a-2", "r", parse_date("2026-12-01").unwrap()).unwrap();
+        let expected = crlf.replace(
+            "issued = 2026-03-02\r\n",
+            "issued = 2026-03-02\r\nrevoked = { on = 2026-12-01, reason = \"r\" }\r\n",
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), expected);
+    }
+
+    #[test]
+    fn revokes_awards_written_as_an_inline_array() {
+        let dir = repo();
+        let path = dir.path().join("badges/x/inline.toml");
+        let text = "award = [\n  { id = \"i-1\", recipient = { email = \"a@example.org\" }, issued = 2026-01-15 },\n]\n";
+        std::fs::write(&path, text).unwrap();
+        revoke(dir.path(), "i-1", "r", parse_date("2026-02-01").unwrap()).unwrap();
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert!(after.starts_with("award = [\n  { id = \"i-1\", recipient = { email = \"a@example.org\" }, issued = 2026-01-15"), "{after}");
+        assert!(
+            after.contains("revoked = { on = 2026-02-01, reason = \"r\" } },\n]\n"),
+            "{after}"
+        );
+        let parsed: toml::Table = after.parse().unwrap();
+        assert!(parsed["award"][0]["revoked"]["reason"].as_str() == Some("r"));
+    }
+
+    #[test]
+    fn cannot_revoke_before_the_issue_date() {
+        let dir = repo();
+        let error = revoke(dir.path(), "a-1", "r", parse_date("2026-02-28").unwrap()).unwrap_err();
+        assert!(
+            error.to_string().contains("issued on 2026-03-01"),
+            "{error}"
+        );
+        assert!(revoke(dir.path(), "a-1", "r", parse_date("2026-03-01").unwrap()).is_ok());
     }
 
     #[test]

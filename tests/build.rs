@@ -107,6 +107,13 @@ fn refuses_to_replace_a_folder_it_did_not_make() {
     );
     let output = build(repo.path(), &["--out", "."]);
     assert_eq!(output.status.code(), Some(2));
+    let output = build(repo.path(), &["--out", "public/../site/static/generated"]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "`..` does not get past the check"
+    );
+    assert!(!repo.path().join("site/static/generated").exists());
     assert!(repo.path().join("site/site.toml").exists());
 }
 
