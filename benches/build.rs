@@ -106,6 +106,7 @@ fn main() {
                 out,
                 base_url: None,
                 key_file: Some(key.clone()),
+                locked: false,
             };
             let start = Instant::now();
             let summary = build(&options).expect("build");

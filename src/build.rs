@@ -12,7 +12,7 @@ use crate::model::Site;
 use crate::output::{self, Sink, WriteError};
 use crate::render;
 use crate::view::Extras;
-use crate::{load, publish, sign, theme, validate};
+use crate::{ledger, load, publish, sign, status, theme, validate};
 
 /// What `build` needs to know beyond the repository.
 #[derive(Debug, Clone)]
@@ -23,6 +23,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// The secret signing key file (`--key`); else `ROSETTE_SIGNING_KEY`.
     pub key_file: Option<PathBuf>,
+    /// Refuse to build when `rosette.lock` would change (for CI).
+    pub locked: bool,
 }
 
 /// What a successful build made.
@@ -73,6 +75,17 @@ pub fn check(root: &Path, base_url: Option<&str>) -> Result<(Site, Sources), Err
         },
         (site, _) => site,
     };
+    let mut sources = sources;
+    let ledger = ledger::load(root, &mut sources, &mut problems);
+    let site = site.map(|mut site| {
+        ledger::check(&ledger, &site, &mut problems);
+        site.status_slots = status::assign(&site, &ledger.awards);
+        let next = ledger.updated(&site, &site.status_slots);
+        if next != ledger {
+            site.lock_update = Some(next.to_text());
+        }
+        site
+    });
     match site {
         Some(site) if problems.is_empty() => Ok((site, sources)),
         _ => {
@@ -87,8 +100,11 @@ pub fn check(root: &Path, base_url: Option<&str>) -> Result<(Site, Sources), Err
 
 /// `rosette check`: [`check`], plus what signing would find (JSON-LD safe
 /// mode on every credential), without needing the secret key.
-pub fn check_all(root: &Path) -> Result<Site, Error> {
+pub fn check_all(root: &Path, locked: bool) -> Result<Site, Error> {
     let (site, sources) = check(root, None)?;
+    if locked {
+        refuse_lock_change(&site, &sources)?;
+    }
     let canon =
         Canonicalizer::new().map_err(|e| Error::Usage(format!("bundled JSON-LD contexts: {e}")))?;
     let mut problems = sign::check_site(&site, &canon);
@@ -144,7 +160,9 @@ pub fn render_into(
 pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     let (site, sources) = check(&options.root, options.base_url.as_deref())?;
     refuse_dangerous_out(&options.root, &options.out)?;
-    keep_published_urls(&site, &sources, &options.out)?;
+    if options.locked {
+        refuse_lock_change(&site, &sources)?;
+    }
     let secret = keys::read_secret(options.key_file.as_deref()).map_err(Error::Usage)?;
     let mut warnings = Vec::new();
     match (&secret, site.keys.is_empty()) {
@@ -184,6 +202,9 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
             Error::Usage(format!("refusing to replace {}: {reason}", path.display()))
         }
     })?;
+    if let Some(text) = &site.lock_update {
+        write_lock(&options.root, text)?;
+    }
     Ok(Summary {
         badges: site.badges.len(),
         awards: site.award_count(),
@@ -193,47 +214,46 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     })
 }
 
-/// URLs are permanent: an award or badge that the previous output published
-/// must still be in the repository (revoked, if need be). Deleting one is
-/// refused rather than silently breaking links that recipients shared; to
-/// really drop it, delete the output folder first.
-fn keep_published_urls(site: &Site, sources: &Sources, out: &Path) -> Result<(), Error> {
+/// `--locked`: the build must not publish anything `rosette.lock` does not
+/// already record (new awards would get their status slots in CI only).
+pub fn refuse_lock_change(site: &Site, sources: &Sources) -> Result<(), Error> {
+    if site.lock_update.is_none() {
+        return Ok(());
+    }
     let mut problems = Diagnostics::default();
-    let listed = |dir: &str| -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(out.join(dir))
-            .into_iter()
-            .flatten()
-            .filter_map(Result::ok)
-            .filter(|e| e.path().is_dir())
-            .filter_map(|e| e.file_name().to_str().map(str::to_string))
-            .collect();
-        names.sort();
-        names
+    problems.push(
+        Diagnostic::in_file(
+            ledger::LOCK_FILE,
+            "rosette.lock does not record every badge and award yet",
+        )
+        .help("run `rosette build` without --locked and commit rosette.lock with the new awards"),
+    );
+    Err(Error::Problems {
+        diagnostics: problems,
+        sources: sources.clone(),
+    })
+}
+
+/// Replaces `rosette.lock` atomically (write beside it, then rename).
+fn write_lock(root: &Path, text: &str) -> Result<(), Error> {
+    let path = root.join(ledger::LOCK_FILE);
+    let temp = root.join(format!(
+        ".{}.rosette-new-{}",
+        ledger::LOCK_FILE,
+        std::process::id()
+    ));
+    let io = |error| Error::Io {
+        path: path.clone(),
+        error,
     };
-    for id in listed("awards") {
-        if !site.awards().any(|(_, a)| a.id == id) {
-            problems.push(
-                Diagnostic::new(format!("award `{id}` was published in {} and is no longer in badges/", out.display()))
-                    .help(format!("published URLs are permanent: restore it and `rosette revoke {id}` instead, or delete {} to drop it on purpose", out.display())),
-            );
+    std::fs::write(&temp, text).map_err(io)?;
+    std::fs::rename(&temp, &path).map_err(|error| {
+        let _ = std::fs::remove_file(&temp);
+        Error::Io {
+            path: path.clone(),
+            error,
         }
-    }
-    for slug in listed("badges") {
-        if !site.badges.iter().any(|b| b.slug == slug) {
-            problems.push(
-                Diagnostic::new(format!("badge `{slug}` was published in {} and is no longer in badges/", out.display()))
-                    .help(format!("published URLs are permanent: restore `badges/{slug}.toml`, or delete {} to drop it on purpose", out.display())),
-            );
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Problems {
-            diagnostics: problems,
-            sources: sources.clone(),
-        })
-    }
+    })
 }
 
 /// The output folder must not be the repository or hold it, nor sit inside

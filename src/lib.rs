@@ -20,6 +20,7 @@ pub mod init;
 pub mod input;
 pub mod integrity;
 pub mod keys;
+pub mod ledger;
 pub mod load;
 pub mod markdown;
 pub mod model;

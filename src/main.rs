@@ -42,9 +42,16 @@ enum Command {
         /// The secret signing key (default: the ROSETTE_SIGNING_KEY variable).
         #[arg(long, value_name = "FILE")]
         key: Option<PathBuf>,
+        /// Fail instead of adding new awards to rosette.lock (for CI).
+        #[arg(long)]
+        locked: bool,
     },
     /// Check everything `build` checks, write nothing, report every problem.
-    Check,
+    Check {
+        /// Also fail when rosette.lock does not record every award yet.
+        #[arg(long)]
+        locked: bool,
+    },
     /// Verify credentials: JSON files, URLs, or whole built site folders.
     Verify {
         /// Read URLs under this built site's base URL from this folder.
@@ -102,7 +109,12 @@ fn run(cli: Cli) -> Result<(), Error> {
             println!("Next: edit site/site.toml, then run `rosette build`.");
             Ok(())
         }
-        Command::Build { base_url, out, key } => {
+        Command::Build {
+            base_url,
+            out,
+            key,
+            locked,
+        } => {
             let root = root(cli.root)?;
             let out = out.unwrap_or_else(|| root.join("public"));
             let options = BuildOptions {
@@ -110,6 +122,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 out: out.clone(),
                 base_url,
                 key_file: key,
+                locked,
             };
             let summary = build::build(&options)?;
             for warning in &summary.warnings {
@@ -177,14 +190,19 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
             Ok(())
         }
-        Command::Check => {
+        Command::Check { locked } => {
             let root = root(cli.root)?;
-            let site = build::check_all(&root)?;
+            let site = build::check_all(&root, locked)?;
             println!(
                 "No problems: {} badges, {} awards.",
                 site.badges.len(),
                 site.award_count()
             );
+            if site.lock_update.is_some() {
+                println!(
+                    "New badges or awards: the next `rosette build` records them in rosette.lock."
+                );
+            }
             Ok(())
         }
     }

@@ -27,6 +27,11 @@ pub struct Site {
     pub static_files: Vec<String>,
     /// The repository root on disk.
     pub root: PathBuf,
+    /// Every award's permanent revocation status slot (see `ledger`).
+    pub status_slots: std::collections::BTreeMap<String, crate::status::Slot>,
+    /// The new text of `rosette.lock` when this build publishes something
+    /// the lock does not record yet.
+    pub lock_update: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -68,11 +68,11 @@ pub fn extras(site: &Site, signed: &Signed) -> Extras {
                     key_id: did.key_url(&signed.key_id),
                     valid_from: ob3::timestamp(award.issued),
                     valid_until: award.expires.map(day),
-                    status_list: signed
-                        .slots
+                    status_list: site
+                        .status_slots
                         .get(&award.id)
                         .map(|s| format!("../../{}", status::list_path(s.list))),
-                    status_index: signed.slots.get(&award.id).map(|s| s.index),
+                    status_index: site.status_slots.get(&award.id).map(|s| s.index),
                 },
             );
         }

@@ -37,8 +37,6 @@ pub struct Signed {
     pub achievements: BTreeMap<String, Vec<u8>>,
     /// Signed status list credentials: (path in the site, JSON bytes).
     pub status_lists: Vec<(String, Vec<u8>)>,
-    /// Award id → its permanent status list slot.
-    pub slots: BTreeMap<String, status::Slot>,
     /// Open Badges 2.0 documents: path → JSON bytes.
     pub ob2: BTreeMap<String, Vec<u8>>,
 }
@@ -150,14 +148,14 @@ pub fn sign_site(
             )))
         })?;
 
-    let slots = status::assign(site);
+    let slots = &site.status_slots;
     let shapes = ShapeCache::new(canon);
     let awards: Vec<(&Badge, &Award)> = site.awards().collect();
     let results: Vec<SignResult> = awards
         .par_iter()
         .map(|(badge, award)| {
             let salt = recipient_salt(&salt_key, &award.id);
-            let unsigned = unsigned_credential(site, &did.did, badge, award, &salt, &slots);
+            let unsigned = unsigned_credential(site, &did.did, badge, award, &salt, slots);
             let created = ob3::timestamp(award.issued);
             let proof_hash = proof_hashes[&created];
             let signed = sign_document(
@@ -198,8 +196,8 @@ pub fn sign_site(
         achievements.insert(badge.slug.clone(), to_json_bytes(&value));
     }
     let mut status_lists = Vec::new();
-    for (number, list) in status::lists(site, &slots, &did.did) {
-        let created = ob3::timestamp(latest_change(site, &slots, number));
+    for (number, list) in status::lists(site, slots, &did.did) {
+        let created = ob3::timestamp(latest_change(site, slots, number));
         let mut config = proof_options(&created, &vm);
         config.insert("@context".into(), list["@context"].clone());
         let signed = canon
@@ -227,7 +225,6 @@ pub fn sign_site(
     Ok(Signed {
         ob2,
         status_lists,
-        slots,
         did_document: to_json_bytes(&DidDocument::new(&did, &site.keys)),
         did: Some(did),
         key_id: key.id.clone(),
@@ -263,13 +260,13 @@ pub fn check_site(site: &Site, canon: &Canonicalizer) -> Diagnostics {
         ));
         return problems;
     };
-    let slots = status::assign(site);
+    let slots = &site.status_slots;
     let shapes = ShapeCache::new(canon);
     let awards: Vec<(&Badge, &Award)> = site.awards().collect();
     let found: Vec<Diagnostic> = awards
         .par_iter()
         .filter_map(|(badge, award)| {
-            let unsigned = unsigned_credential(site, &did.did, badge, award, "check", &slots);
+            let unsigned = unsigned_credential(site, &did.did, badge, award, "check", slots);
             shapes
                 .canonicalize(&unsigned)
                 .err()

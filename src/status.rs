@@ -33,7 +33,8 @@ pub const LIST_SIZE: usize = 131_072;
 pub const LIST_LOAD: usize = LIST_SIZE / 2;
 
 /// Where an award's status lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Slot {
     /// 1-based list number.
     pub list: usize,
@@ -49,24 +50,46 @@ pub fn list_path(list: usize) -> String {
     }
 }
 
-/// Assigns every award of the site a permanent slot.
-pub fn assign(site: &Site) -> BTreeMap<String, Slot> {
-    let mut awards: Vec<(time::OffsetDateTime, &str)> = site
+/// Assigns every award of the site its slot. Awards recorded in
+/// `rosette.lock` (`locked`) keep theirs, forever; new awards claim free
+/// slots in order of issue date, then id, in the newest list that is less
+/// than half full, else in a new list. Slots of locked awards that are no
+/// longer in the site stay taken.
+pub fn assign(site: &Site, locked: &BTreeMap<String, Slot>) -> BTreeMap<String, Slot> {
+    let mut taken: BTreeMap<usize, Vec<bool>> = BTreeMap::new();
+    let mut load: BTreeMap<usize, usize> = BTreeMap::new();
+    for slot in locked.values() {
+        let bits = taken
+            .entry(slot.list)
+            .or_insert_with(|| vec![false; LIST_SIZE]);
+        if let Some(bit) = bits.get_mut(slot.index) {
+            *bit = true;
+        }
+        *load.entry(slot.list).or_default() += 1;
+    }
+    let mut new: Vec<(time::OffsetDateTime, &str)> = site
         .awards()
+        .filter(|(_, a)| !locked.contains_key(&a.id))
         .map(|(_, a)| (a.issued, a.id.as_str()))
         .collect();
-    awards.sort();
-    let mut slots = BTreeMap::new();
-    for (n, chunk) in awards.chunks(LIST_LOAD).enumerate() {
-        let mut taken = vec![false; LIST_SIZE];
-        for (_, id) in chunk {
-            let index = (0u32..)
-                .map(|attempt| candidate(id, attempt))
-                .find(|&i| !taken[i])
-                .unwrap_or_default();
-            taken[index] = true;
-            slots.insert(id.to_string(), Slot { list: n + 1, index });
+    new.sort();
+    let mut slots: BTreeMap<String, Slot> = site
+        .awards()
+        .filter_map(|(_, a)| locked.get(&a.id).map(|slot| (a.id.clone(), *slot)))
+        .collect();
+    let mut list = load.keys().max().copied().unwrap_or(1);
+    for (_, id) in new {
+        if load.get(&list).copied().unwrap_or(0) >= LIST_LOAD {
+            list += 1;
         }
+        let bits = taken.entry(list).or_insert_with(|| vec![false; LIST_SIZE]);
+        let index = (0u32..)
+            .map(|attempt| candidate(id, attempt))
+            .find(|&i| !bits[i])
+            .unwrap_or_default();
+        bits[index] = true;
+        *load.entry(list).or_default() += 1;
+        slots.insert(id.to_string(), Slot { list, index });
     }
     slots
 }
@@ -351,6 +374,8 @@ mod tests {
             }],
             static_files: Vec::new(),
             root: ".".into(),
+            status_slots: BTreeMap::new(),
+            lock_update: None,
         }
     }
 
@@ -362,9 +387,10 @@ mod tests {
     /// no two awards share a slot.
     #[test]
     fn slots_are_permanent_unique_and_spill_into_new_lists() {
-        let first = assign(&site((0..1000).map(|i| (format!("a{i}"), day(i)))));
+        let none = BTreeMap::new();
+        let first = assign(&site((0..1000).map(|i| (format!("a{i}"), day(i)))), &none);
         let total = LIST_LOAD + 10;
-        let later = assign(&site((0..total).map(|i| (format!("a{i}"), day(i)))));
+        let later = assign(&site((0..total).map(|i| (format!("a{i}"), day(i)))), &none);
         for (id, slot) in &first {
             assert_eq!(later[id], *slot, "{id} moved");
         }
@@ -379,6 +405,41 @@ mod tests {
         // Indexes follow the id's hash, not the award's position.
         let positions: Vec<usize> = (0..20).map(|i| first[&format!("a{i}")].index).collect();
         assert!(positions.windows(2).any(|w| w[0] > w[1]), "{positions:?}");
+    }
+
+    /// A backdated award added later must not take a published award's
+    /// slot: recorded slots win, whatever the new award's date.
+    #[test]
+    fn locked_slots_never_move() {
+        let ids: Vec<String> = (0..3000).map(|i| format!("award-{i}")).collect();
+        let published = assign(
+            &site(ids.iter().map(|id| (id.clone(), day(100)))),
+            &BTreeMap::new(),
+        );
+        // New awards issued *earlier* than every published one, colliding with some.
+        let all = ids
+            .iter()
+            .map(|id| (id.clone(), day(100)))
+            .chain((0..3000).map(|i| (format!("old-{i}"), day(1))));
+        let later = assign(&site(all), &published);
+        for (id, slot) in &published {
+            assert_eq!(later[id], *slot, "{id} moved");
+        }
+        let mut seen = std::collections::HashSet::new();
+        assert!(
+            later.values().all(|slot| seen.insert(*slot)),
+            "two awards share a slot"
+        );
+        // Without the record, the same backdated awards would displace some.
+        let unlocked = assign(
+            &site(
+                ids.iter()
+                    .map(|id| (id.clone(), day(100)))
+                    .chain((0..3000).map(|i| (format!("old-{i}"), day(1)))),
+            ),
+            &BTreeMap::new(),
+        );
+        assert!(published.iter().any(|(id, slot)| unlocked[id] != *slot));
     }
 
     #[test]

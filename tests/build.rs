@@ -286,30 +286,117 @@ fn award_pages_leave_expiry_to_the_browser() {
     assert!(repo.path().join("public/award.js").is_file());
 }
 
-/// Published URLs are permanent: deleting an award or a badge from the
-/// repository is refused while the previous output still has it.
+/// Published URLs are permanent: rosette.lock records what was published,
+/// and deleting an award or badge from the repository is refused.
 #[test]
 fn deleting_a_published_award_is_refused() {
     let repo = repo(None);
     assert!(build(repo.path(), &[]).status.success());
+    let lock = fs::read_to_string(repo.path().join("rosette.lock")).unwrap();
+    assert!(
+        lock.contains("\"alpha-3\" = { list = 1, index = ") && lock.contains("\"beta\","),
+        "{lock}"
+    );
     let before = tree(&repo.path().join("public"));
-    let path = repo.path().join("badges/alpha/cohort.toml");
-    fs::remove_file(&path).unwrap();
-    let output = build(repo.path(), &[]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("award `alpha-3` was published"),
-        "{}",
-        stderr(&output)
-    );
-    assert!(
-        stderr(&output).contains("rosette revoke alpha-3"),
-        "{}",
-        stderr(&output)
-    );
+    fs::remove_file(repo.path().join("badges/alpha/cohort.toml")).unwrap();
+    for command in [&["check"][..], &["build", "--key", &test_key()][..]] {
+        let output = rosette(repo.path(), command);
+        assert_eq!(output.status.code(), Some(1), "{command:?}");
+        assert!(
+            stderr(&output).contains("award `alpha-3` was published"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("rosette revoke alpha-3"),
+            "{}",
+            stderr(&output)
+        );
+    }
     assert_eq!(tree(&repo.path().join("public")), before);
-    // Dropping it on purpose: delete the output first.
-    fs::remove_dir_all(repo.path().join("public")).unwrap();
+    // Dropping it on purpose: remove its line from the lock.
+    let without: String = lock
+        .lines()
+        .filter(|l| !l.starts_with("\"alpha-3\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(repo.path().join("rosette.lock"), without).unwrap();
     assert!(build(repo.path(), &[]).status.success());
     assert!(!repo.path().join("public/awards/alpha-3").exists());
+}
+
+/// A backdated award added after publication must not take a published
+/// award's revocation slot (the reviewer's case: two ids whose first
+/// candidate slots collide).
+#[test]
+fn published_status_slots_survive_backdated_awards() {
+    let repo = repo(None);
+    let file = repo.path().join("badges/alpha/cohort.toml");
+    let award = |id: &str, issued: &str| {
+        format!(
+            "\n[[award]]\nid = \"{id}\"\nrecipient = {{ email = \"{id}@example.org\" }}\nissued = {issued}\n"
+        )
+    };
+    let mut text = fs::read_to_string(&file).unwrap();
+    text.push_str(&award("award-349", "2026-03-01"));
+    fs::write(&file, &text).unwrap();
+    assert!(build(repo.path(), &[]).status.success());
+    let held = fs::read(repo.path().join("public/awards/award-349/credential.json")).unwrap();
+    text.push_str(&award("award-327", "2026-02-01"));
+    fs::write(&file, &text).unwrap();
+    assert!(build(repo.path(), &[]).status.success());
+    assert_eq!(
+        fs::read(repo.path().join("public/awards/award-349/credential.json")).unwrap(),
+        held
+    );
+    let output = rosette(
+        repo.path(),
+        &["revoke", "award-327", "--reason", "x", "--on", "2026-03-02"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(build(repo.path(), &[]).status.success());
+    fs::write(repo.path().join("held.json"), &held).unwrap();
+    let output = rosette(
+        repo.path(),
+        &[
+            "verify",
+            "held.json",
+            "--site",
+            "public",
+            "--at",
+            "2026-06-01T00:00:00Z",
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "the held credential must stay valid: {}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn locked_builds_refuse_unrecorded_awards() {
+    let repo = repo(None);
+    let output = build(repo.path(), &["--locked"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("rosette.lock does not record every badge and award yet"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!repo.path().join("public").exists() && !repo.path().join("rosette.lock").exists());
+    let output = rosette(repo.path(), &["check"]);
+    assert!(output.status.success());
+    assert!(stdout(&output).contains("the next `rosette build` records them in rosette.lock"));
+    assert_eq!(
+        rosette(repo.path(), &["check", "--locked"]).status.code(),
+        Some(1)
+    );
+    assert!(build(repo.path(), &[]).status.success());
+    assert!(build(repo.path(), &["--locked"]).status.success());
+    assert!(
+        rosette(repo.path(), &["check", "--locked"])
+            .status
+            .success()
+    );
 }

@@ -75,7 +75,10 @@ fn the_base_fixture_is_valid() {
     let repo = repo(None);
     let output = rosette(repo.path(), &["check"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(stdout(&output), "No problems: 2 badges, 3 awards.\n");
+    assert_eq!(
+        stdout(&output),
+        "No problems: 2 badges, 3 awards.\nNew badges or awards: the next `rosette build` records them in rosette.lock.\n"
+    );
 }
 
 #[test]

@@ -47,6 +47,8 @@ pub(super) fn settings(c: &mut Checker, input: &SiteFile, loaded: &Loaded) -> Op
         badges: Vec::new(),
         static_files: Vec::new(),
         root: loaded.root.clone(),
+        status_slots: Default::default(),
+        lock_update: None,
     })
 }
 
