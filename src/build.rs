@@ -182,6 +182,13 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
             secret.find_key(&site.keys).map_err(Error::Usage)?;
         }
     }
+    if secret.is_some() && site.base_url.starts_with("http://") {
+        warnings.push(
+            "base_url is http://: did:web documents are fetched over https only, so verifiers \
+             elsewhere cannot check these credentials (fine for a local preview)"
+                .to_string(),
+        );
+    }
     match &secret {
         Some(secret) if secret.public_multikey() == keys::DEMO_PUBLIC_KEY => warnings.push(
             "signing with the public DEMO key: anyone can forge these credentials; \

@@ -122,6 +122,7 @@ fn base_url_can_be_overridden_and_is_checked() {
     let repo = repo(None);
     let output = build(repo.path(), &["--base-url", "http://localhost:8000/"]);
     assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("warning: base_url is http://"), "{}", stderr(&output));
     let index = fs::read_to_string(repo.path().join("public/index.html")).unwrap();
     assert!(
         index.contains("<link rel=\"canonical\" href=\"http://localhost:8000/\">"),

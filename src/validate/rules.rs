@@ -89,6 +89,14 @@ pub fn base_url(value: &str) -> Result<(), String> {
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err("a base URL without `?query` or `#fragment`".into());
     }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("a base URL without `user:password@`".into());
+    }
+    if matches!(parsed.host(), Some(url::Host::Ipv6(_))) {
+        return Err(
+            "a base URL with a host name or IPv4 address (did:web cannot name an IPv6 host)".into(),
+        );
+    }
     if !value.ends_with('/') {
         return Err("a base URL ending with `/` (the folder the site is served from)".into());
     }
@@ -312,6 +320,8 @@ mod tests {
         assert!(base_url("example.github.io/badges/").is_err());
         assert!(base_url("https://example.org/?x").is_err());
         assert!(base_url("HTTPS://Example.org/").is_err());
+        assert!(base_url("https://u:p@example.org/").is_err());
+        assert!(base_url("http://[::1]:8080/x/").is_err());
     }
 
     #[test]
