@@ -122,7 +122,11 @@ fn base_url_can_be_overridden_and_is_checked() {
     let repo = repo(None);
     let output = build(repo.path(), &["--base-url", "http://localhost:8000/"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stderr(&output).contains("warning: base_url is http://"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("warning: base_url is http://"),
+        "{}",
+        stderr(&output)
+    );
     let index = fs::read_to_string(repo.path().join("public/index.html")).unwrap();
     assert!(
         index.contains("<link rel=\"canonical\" href=\"http://localhost:8000/\">"),
@@ -357,17 +361,7 @@ fn published_status_slots_survive_backdated_awards() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(build(repo.path(), &[]).status.success());
     fs::write(repo.path().join("held.json"), &held).unwrap();
-    let output = rosette(
-        repo.path(),
-        &[
-            "verify",
-            "held.json",
-            "--site",
-            "public",
-            "--at",
-            "2026-06-01T00:00:00Z",
-        ],
-    );
+    let output = verify_at(repo.path(), "held.json", "2026-06-01T00:00:00Z");
     assert!(
         output.status.success(),
         "the held credential must stay valid: {}",

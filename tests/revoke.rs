@@ -68,29 +68,17 @@ fn revoking_flips_the_status_and_keeps_the_credential_bytes() {
             && page.contains("2026-05-01")
     );
 
-    let output = rosette(
+    let output = verify_at(
         repo.path(),
-        &[
-            "verify",
-            "public/awards/alpha-1/credential.json",
-            "--site",
-            "public",
-            "--at",
-            "2026-06-01T00:00:00Z",
-        ],
+        "public/awards/alpha-1/credential.json",
+        "2026-06-01T00:00:00Z",
     );
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("REVOKED"), "{}", stdout(&output));
-    let output = rosette(
+    let output = verify_at(
         repo.path(),
-        &[
-            "verify",
-            "public/awards/alpha-2/credential.json",
-            "--site",
-            "public",
-            "--at",
-            "2026-06-01T00:00:00Z",
-        ],
+        "public/awards/alpha-2/credential.json",
+        "2026-06-01T00:00:00Z",
     );
     assert!(
         output.status.success(),

@@ -51,29 +51,17 @@ fn verify_accepts_everything_build_signs() {
         "a revoked credential fails verification"
     );
     // After alpha-2's validUntil it is reported as expired.
-    let output = rosette(
+    let output = verify_at(
         repo.path(),
-        &[
-            "verify",
-            "public/awards/alpha-2/credential.json",
-            "--site",
-            "public",
-            "--at",
-            "2027-01-01T00:00:00Z",
-        ],
+        "public/awards/alpha-2/credential.json",
+        "2027-01-01T00:00:00Z",
     );
     assert!(stdout(&output).contains("EXPIRED"), "{}", stdout(&output));
     assert_eq!(output.status.code(), Some(1));
-    let output = rosette(
+    let output = verify_at(
         repo.path(),
-        &[
-            "verify",
-            "public/awards/alpha-1/credential.json",
-            "--site",
-            "public",
-            "--at",
-            "2026-06-01T00:00:00Z",
-        ],
+        "public/awards/alpha-1/credential.json",
+        "2026-06-01T00:00:00Z",
     );
     assert!(output.status.success(), "{}", stdout(&output));
 }
@@ -190,17 +178,7 @@ fn a_credential_signed_by_a_retired_key_still_verifies() {
         new["proof"][0]["verificationMethod"],
         "did:web:example.test:badges#key-2"
     );
-    let verify_old = rosette(
-        repo.path(),
-        &[
-            "verify",
-            "old-credential.json",
-            "--site",
-            "public",
-            "--at",
-            "2026-06-01T00:00:00Z",
-        ],
-    );
+    let verify_old = verify_at(repo.path(), "old-credential.json", "2026-06-01T00:00:00Z");
     assert!(verify_old.status.success(), "{}", stdout(&verify_old));
 
     // A key missing from did.json: the old credential no longer verifies.
@@ -211,17 +189,7 @@ fn a_credential_signed_by_a_retired_key_still_verifies() {
             .status
             .success()
     );
-    let output = rosette(
-        repo.path(),
-        &[
-            "verify",
-            "old-credential.json",
-            "--site",
-            "public",
-            "--at",
-            "2026-06-01T00:00:00Z",
-        ],
-    );
+    let output = verify_at(repo.path(), "old-credential.json", "2026-06-01T00:00:00Z");
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stdout(&output).contains("is not in the issuer's DID document"),
@@ -364,17 +332,7 @@ fn verify_reads_urls_under_the_site_from_the_folder() {
     let repo = repo(None);
     assert!(build(repo.path(), &[]).status.success());
     let url = "https://example.test/badges/awards/alpha-1/credential.json";
-    let output = rosette(
-        repo.path(),
-        &[
-            "verify",
-            url,
-            "--site",
-            "public",
-            "--at",
-            "2026-06-01T00:00:00Z",
-        ],
-    );
+    let output = verify_at(repo.path(), url, "2026-06-01T00:00:00Z");
     assert!(
         output.status.success(),
         "{}{}",

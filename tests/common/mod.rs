@@ -113,3 +113,8 @@ pub fn build(cwd: &Path, args: &[&str]) -> Output {
     all.extend_from_slice(args);
     rosette(cwd, &all)
 }
+
+/// `rosette verify FILE --site public --at TIME` in `cwd`.
+pub fn verify_at(cwd: &Path, file: &str, at: &str) -> Output {
+    rosette(cwd, &["verify", file, "--site", "public", "--at", at])
+}
