@@ -182,6 +182,16 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
             secret.find_key(&site.keys).map_err(Error::Usage)?;
         }
     }
+    if let Ok(did) = crate::did::DidWeb::from_base_url(&site.base_url) {
+        let size = sign::to_json_bytes(&crate::did::DidDocument::new(&did, &site.keys)).len();
+        if size > crate::did::WALLET_LIMIT {
+            warnings.push(format!(
+                "did.json is {size} bytes: the did:web resolver of the Learner Credential Wallet \
+                 and VerifierPlus refuses documents over {} bytes (too many keys)",
+                crate::did::WALLET_LIMIT
+            ));
+        }
+    }
     if secret.is_some() && site.base_url.starts_with("http://") {
         warnings.push(
             "base_url is http://: did:web documents are fetched over https only, so verifiers \

@@ -46,6 +46,10 @@ impl DidWeb {
     }
 }
 
+/// The largest DID document the Digital Bazaar did:web resolver (inside the
+/// Learner Credential Wallet and VerifierPlus) accepts, in bytes.
+pub const WALLET_LIMIT: usize = 8192;
+
 /// Maps a did:web DID to the HTTPS URL of its document.
 pub fn document_url(did: &str) -> Option<String> {
     let rest = did.strip_prefix("did:web:")?;

@@ -178,6 +178,8 @@ pub(crate) struct AwardView<'a> {
     pub(crate) recipient_name: Option<&'a str>,
     pub(crate) issued: String,
     pub(crate) expires: Option<String>,
+    /// The exact expiry instant (RFC 3339), for the page's script.
+    pub(crate) expires_at: Option<String>,
     /// `valid` or `revoked`. Expiry is not judged at build time (the output
     /// must not depend on the clock): pages state "valid until" and a script
     /// in the page compares with today's date.
@@ -266,6 +268,7 @@ pub(crate) fn award_view(award: &Award) -> AwardView<'_> {
         recipient_name: award.recipient.name.as_deref(),
         issued: day(award.issued),
         expires: award.expires.map(day),
+        expires_at: award.expires.map(crate::ob3::timestamp),
         status: if award.revoked.is_some() {
             "revoked"
         } else {

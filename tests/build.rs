@@ -285,7 +285,10 @@ fn award_pages_leave_expiry_to_the_browser() {
     let repo = repo(None);
     assert!(build(repo.path(), &[]).status.success());
     let page = fs::read_to_string(repo.path().join("public/awards/alpha-2/index.html")).unwrap();
-    assert!(page.contains("data-valid-until=\"2026-12-31\""), "{page}");
+    assert!(
+        page.contains("data-valid-until=\"2026-12-31T00:00:00Z\""),
+        "{page}"
+    );
     assert!(page.contains("<script src=\"../../award.js\" defer></script>"));
     assert!(page.contains("<meta name=\"robots\" content=\"noindex\">"));
     assert!(repo.path().join("public/award.js").is_file());

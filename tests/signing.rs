@@ -347,3 +347,33 @@ fn verify_reads_urls_under_the_site_from_the_folder() {
     let output = rosette(repo.path(), &["verify", "nothing-here.json"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// Wallets' did:web resolver refuses DID documents over 8 KiB: say so.
+#[test]
+fn an_oversized_did_document_is_warned_about() {
+    let repo = repo(None);
+    let site = repo.path().join("site/site.toml");
+    let mut text = fs::read_to_string(&site).unwrap();
+    for n in 0..40 {
+        let public = rosette::keys::generate().unwrap().public_multikey();
+        text.push_str(&format!(
+            "\n[[keys]]\nid = \"old-key-{n}\"\npublic = \"{public}\"\nretired = 2025-01-01\n"
+        ));
+    }
+    fs::write(&site, text).unwrap();
+    let output = build(repo.path(), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("warning: did.json is"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        fs::metadata(repo.path().join("public/did.json"))
+            .unwrap()
+            .len()
+            > 8192
+    );
+    let small = common::repo(None);
+    assert!(!stderr(&build(small.path(), &[])).contains("did.json is"));
+}

@@ -1,7 +1,7 @@
 // Award pages: tell the truth even when the page was built long ago.
 //
 // 1. Expiry: the build never reads the clock (same input, same output), so
-//    the page compares data-valid-until with today's date here.
+//    the page compares data-valid-until (an RFC 3339 instant) with now.
 // 2. Revocation: the page fetches the issuer's signed status list and reads
 //    this award's bit (W3C Bitstring Status List: "u" + base64url of GZIP
 //    bits, index 0 = most significant bit of byte 0). A page cached before a
@@ -25,8 +25,8 @@
   }
 
   var until = banner.getAttribute("data-valid-until");
-  if (until && Date.now() >= Date.parse(until + "T00:00:00Z")) {
-    show("expired", "Expired", " on " + until);
+  if (until && Date.now() >= Date.parse(until)) {
+    show("expired", "Expired", " on " + until.slice(0, 10));
   }
 
   var list = banner.getAttribute("data-status-list");
