@@ -141,7 +141,7 @@ pub fn render_into(
         Some(secret) => {
             let canon = Canonicalizer::new()
                 .map_err(|e| Error::Usage(format!("bundled JSON-LD contexts: {e}")))?;
-            Some(sign::sign_site(site, secret, &canon).map_err(problems_in)?)
+            Some(sign::sign_site(site, secret, &canon, sink).map_err(problems_in)?)
         }
         None => None,
     };
@@ -153,7 +153,7 @@ pub fn render_into(
     if let Some(signed) = &signed {
         publish::write(signed, sink).map_err(|e| Error::Render(e.into()))?;
     }
-    Ok(signed.map_or(0, |s| s.credentials.len()))
+    Ok(signed.map_or(0, |s| s.signed))
 }
 
 /// Builds the site into `options.out`, atomically.

@@ -232,8 +232,9 @@ pub fn assertion_json(site: &Site, badge: &Badge, award: &Award, salt: &str) -> 
     })
 }
 
-/// Every OB 2.0 document of the site: path in the site → JSON bytes.
-pub fn documents(site: &Site, salt: impl Fn(&str) -> String) -> BTreeMap<String, Vec<u8>> {
+/// The site's OB 2.0 issuer and badge classes: path in the site → JSON
+/// bytes. (Assertions are written award by award, see [`assertion_json`].)
+pub fn documents(site: &Site) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     files.insert(
         "issuer.json".to_string(),
@@ -244,12 +245,6 @@ pub fn documents(site: &Site, salt: impl Fn(&str) -> String) -> BTreeMap<String,
             format!("badges/{}/badgeclass.json", badge.slug),
             crate::sign::to_json_bytes(&badge_class(site, badge)),
         );
-        for award in &badge.awards {
-            files.insert(
-                format!("awards/{}/assertion.json", award.id),
-                assertion_json(site, badge, award, &salt(&award.id)),
-            );
-        }
     }
     files
 }

@@ -88,10 +88,7 @@ pub fn write(signed: &Signed, sink: &dyn Sink) -> std::io::Result<()> {
     for (slug, bytes) in &signed.achievements {
         sink.put(&format!("badges/{slug}/achievement.json"), bytes)?;
     }
-    signed
-        .credentials
-        .par_iter()
-        .try_for_each(|(id, bytes)| sink.put(&format!("awards/{id}/credential.json"), bytes))?;
+
     for (path, bytes) in &signed.status_lists {
         sink.put(path, bytes)?;
     }

@@ -20,6 +20,7 @@ use crate::did::{DidDocument, DidWeb};
 use crate::integrity::{self, CRYPTOSUITE, PROOF_TYPE};
 use crate::keys::Secret;
 use crate::model::{Award, Badge, Site};
+use crate::output::Sink;
 use crate::shapes::ShapeCache;
 use crate::{ob2, ob3, status};
 
@@ -31,8 +32,8 @@ pub struct Signed {
     pub key_id: String,
     /// `did.json` bytes.
     pub did_document: Vec<u8>,
-    /// Award id → signed credential JSON bytes.
-    pub credentials: BTreeMap<String, Vec<u8>>,
+    /// How many credentials were signed (and written to the sink).
+    pub signed: usize,
     /// Badge slug → achievement JSON bytes.
     pub achievements: BTreeMap<String, Vec<u8>>,
     /// Signed status list credentials: (path in the site, JSON bytes).
@@ -41,8 +42,8 @@ pub struct Signed {
     pub ob2: BTreeMap<String, Vec<u8>>,
 }
 
-/// One award's signed credential (id, JSON bytes), or the problem.
-type SignResult = Result<(String, Vec<u8>), Box<Diagnostic>>;
+/// One award signed and written, or the problem.
+type SignResult = Result<(), Box<Diagnostic>>;
 
 /// Pretty JSON with a final newline: what every JSON file of the site uses.
 pub fn to_json_bytes<T: serde::Serialize>(value: &T) -> Vec<u8> {
@@ -107,11 +108,15 @@ pub fn sign_document(
     Ok(Value::Object(signed))
 }
 
-/// Signs every award of `site`.
+/// Signs every award of `site`. Each award's credential and OB 2.0
+/// assertion go to `sink` as soon as they exist, so memory does not grow
+/// with the number of awards; the rest (DID document, achievements, status
+/// lists, issuer and badge classes) is returned for the write stage.
 pub fn sign_site(
     site: &Site,
     secret: &Secret,
     canon: &Canonicalizer,
+    sink: &dyn Sink,
 ) -> Result<Signed, Diagnostics> {
     let mut problems = Diagnostics::default();
     let did = DidWeb::from_base_url(&site.base_url).map_err(|e| {
@@ -166,15 +171,27 @@ pub fn sign_site(
                 secret,
             )
             .map_err(|e| Box::new(safe_mode_problem(award, &e)))?;
-            Ok((award.id.clone(), to_json_bytes(&signed)))
+            let written = sink
+                .put(
+                    &format!("awards/{}/credential.json", award.id),
+                    &to_json_bytes(&signed),
+                )
+                .and_then(|()| {
+                    let assertion = ob2::assertion_json(site, badge, award, &salt);
+                    sink.put(&format!("awards/{}/assertion.json", award.id), &assertion)
+                });
+            written.map_err(|e| {
+                Box::new(Diagnostic::in_file(
+                    &award.file,
+                    format!("cannot write the files of award `{}`: {e}", award.id),
+                ))
+            })
         })
         .collect();
-    let mut credentials = BTreeMap::new();
+    let mut signed = 0;
     for result in results {
         match result {
-            Ok((id, bytes)) => {
-                credentials.insert(id, bytes);
-            }
+            Ok(()) => signed += 1,
             Err(problem) => problems.push(*problem),
         }
     }
@@ -221,14 +238,14 @@ pub fn sign_site(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let ob2 = ob2::documents(site, |id| recipient_salt(&salt_key, id));
+    let ob2 = ob2::documents(site);
     Ok(Signed {
         ob2,
         status_lists,
         did_document: to_json_bytes(&DidDocument::new(&did, &site.keys)),
         did: Some(did),
         key_id: key.id.clone(),
-        credentials,
+        signed,
         achievements,
     })
 }
