@@ -195,13 +195,6 @@ impl Canonicalizer {
         Ok(self)
     }
 
-    /// The URLs of the context documents this canonicaliser can resolve.
-    pub fn context_urls(&self) -> Vec<String> {
-        let mut urls: Vec<String> = self.loader.keys().map(|k| k.as_str().to_owned()).collect();
-        urls.sort_unstable();
-        urls
-    }
-
     fn insert_context(&mut self, url: &str, json_text: &str) -> Result<(), CanonError> {
         let iri = IriBuf::new(url.to_owned()).map_err(|_| CanonError::InvalidContextDocument {
             url: url.to_owned(),

@@ -27,9 +27,6 @@ impl Urls<'_> {
     pub fn credential(&self, award: &str) -> String {
         format!("{}awards/{award}/credential.json", self.base)
     }
-    pub fn award_page(&self, award: &str) -> String {
-        format!("{}awards/{award}/", self.base)
-    }
     pub fn achievement(&self, badge: &str) -> String {
         format!("{}badges/{badge}/achievement.json", self.base)
     }

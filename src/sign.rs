@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::canon::{CanonError, Canonicalizer};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::did::{DidDocument, DidWeb};
-use crate::integrity::{self, CRYPTOSUITE, PROOF_TYPE};
+use crate::integrity::{CRYPTOSUITE, PROOF_TYPE};
 use crate::keys::Secret;
 use crate::model::{Award, Badge, Site};
 use crate::output::Sink;
@@ -330,13 +330,4 @@ fn safe_mode_problem(award: &Award, error: &CanonError) -> Diagnostic {
         format!("award `{}` cannot be signed: {error}", award.id),
     )
     .help(hint)
-}
-
-/// Checks the integrity proof of a signed document with a public key.
-pub fn verify_document(
-    canon: &Canonicalizer,
-    signed: &Value,
-    public: &ed25519_dalek::VerifyingKey,
-) -> Result<(), String> {
-    integrity::verify(canon, signed, public).map_err(|e| e.to_string())
 }
