@@ -12,9 +12,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use rosette::build::{BuildOptions, build, check};
-use rosette::canon::Canonicalizer;
-use rosette::keys::Secret;
+use rayon::prelude::*;
+use rosette::build::{BuildOptions, build, plan};
+use rosette::credential::canon::Canonicalizer;
+use rosette::credential::issue::Issuer;
+use rosette::credential::keys::Secret;
 
 /// The published test-only key of standards.md Appendix A.
 const SECRET: &str = "z3u2RwSXGME6LwGRPCt67EJYjpA8CRySfLagySj7ESKTt2jB";
@@ -88,15 +90,20 @@ fn main() {
             .build()
             .expect("pool");
         pool.install(|| {
-            let (site, _) = check(dir.path(), None).expect("valid synthetic repository");
+            let plan = plan(dir.path(), None).expect("valid synthetic repository");
             let secret = Secret::parse(SECRET).expect("secret");
             let canon = Canonicalizer::new().expect("contexts");
             let start = Instant::now();
-            let signed =
-                rosette::sign::sign_site(&site, &secret, &canon, &rosette::output::Discard)
-                    .expect("signing");
+            let issuer =
+                Issuer::new(&plan.site, &plan.slots, &canon, Some(&secret)).expect("issuer");
+            let all: Vec<_> = plan.site.awards().collect();
+            let signed = all
+                .par_iter()
+                .map(|(badge, award)| issuer.award(badge, award).map(|f| f.credential.len()))
+                .filter(Result::is_ok)
+                .count();
             let seconds = start.elapsed().as_secs_f64();
-            assert_eq!(signed.signed, awards);
+            assert_eq!(signed, awards);
             println!(
                 "{threads} thread(s): signing     {:>8.0} credentials/s ({seconds:.2} s)",
                 awards as f64 / seconds

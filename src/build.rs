@@ -1,18 +1,31 @@
-//! The pipeline, end to end: load → validate → model → (sign) → render →
-//! write. `check` stops after validation; `build` goes all the way and swaps
-//! the new output into place only when every stage succeeded.
+//! The pipeline, end to end, and the only module (with the CLI) that uses
+//! every layer: load and validate the repository into a [`Plan`] (the model
+//! plus what this build decides: status slots and the lock's next state),
+//! then issue credentials, render pages and write them, atomically.
+//!
+//! `rosette check` runs everything `build` runs except signing with the key
+//! and writing: the theme is compiled and every page rendered, every
+//! credential goes through JSON-LD safe mode and the portable sort check.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::canon::Canonicalizer;
+use rayon::prelude::*;
+
+use crate::credential::canon::Canonicalizer;
+use crate::credential::did::{DidDocument, DidWeb, WALLET_LIMIT};
+use crate::credential::issue::{AwardError, IssueError, Issuer};
+use crate::credential::keys::{self, Secret};
+use crate::credential::ob3::{self, Record};
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
 use crate::error::Error;
-use crate::keys::{self, Secret};
-use crate::model::Site;
-use crate::output::{self, Sink, WriteError};
-use crate::render;
-use crate::view::Extras;
-use crate::{ledger, load, publish, sign, status, theme, validate};
+use crate::layout;
+use crate::model::{Award, Badge, Site, Slot, day};
+use crate::output::{self, Discard, Sink, WriteError};
+use crate::repo::lock::{self, LOCK_FILE, Ledger};
+use crate::repo::{slots, validate};
+use crate::site::view::{KeyFacts, Signing};
+use crate::site::{self, Pages, RenderError, Theme};
 
 /// What `build` needs to know beyond the repository.
 #[derive(Debug, Clone)]
@@ -53,11 +66,46 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// Loads and validates the repository at `root`, reporting every problem.
-pub fn check(root: &Path, base_url: Option<&str>) -> Result<(Site, Sources), Error> {
+/// A validated repository and what building it decides.
+#[derive(Debug)]
+pub struct Plan {
+    pub site: Site,
+    /// The text of every file a report may quote.
+    pub sources: Sources,
+    /// Every award's permanent revocation status slot.
+    pub slots: BTreeMap<String, Slot>,
+    /// `rosette.lock` as it is.
+    pub lock: Ledger,
+    /// `rosette.lock` after this build, when it changes.
+    pub next_lock: Option<Ledger>,
+}
+
+impl Plan {
+    /// Badges and awards that the lock does not record yet.
+    pub fn unrecorded(&self) -> (Vec<&str>, Vec<&str>) {
+        let badges = self
+            .site
+            .badges
+            .iter()
+            .map(|b| b.slug.as_str())
+            .filter(|slug| !self.lock.badges.contains(*slug))
+            .collect();
+        let awards = self
+            .site
+            .awards()
+            .map(|(_, a)| a.id.as_str())
+            .filter(|id| !self.lock.awards.contains_key(*id))
+            .collect();
+        (badges, awards)
+    }
+}
+
+/// Loads and validates the repository at `root`, reporting every problem,
+/// and decides the status slots of new awards.
+pub fn plan(root: &Path, base_url: Option<&str>) -> Result<Plan, Error> {
     let mut problems = Diagnostics::default();
-    let loaded = load::load(root, &mut problems);
-    let sources = loaded.sources.clone();
+    let loaded = crate::repo::load(root, &mut problems);
+    let mut sources = loaded.sources.clone();
     let site = validate::validate(loaded, &mut problems);
     let site = match (site, base_url) {
         (Some(mut site), Some(url)) => match validate::rules::base_url(url) {
@@ -75,95 +123,146 @@ pub fn check(root: &Path, base_url: Option<&str>) -> Result<(Site, Sources), Err
         },
         (site, _) => site,
     };
-    let mut sources = sources;
-    let ledger = ledger::load(root, &mut sources, &mut problems);
-    let site = site.map(|mut site| {
-        ledger::check(&ledger, &site, &mut problems);
-        site.status_slots = status::assign(&site, &ledger.awards);
-        let next = ledger.updated(&site, &site.status_slots);
-        if next != ledger {
-            site.lock_update = Some(next.to_text());
-        }
-        site
-    });
-    match site {
-        Some(site) if problems.is_empty() => Ok((site, sources)),
-        _ => {
-            problems.sort();
-            Err(Error::Problems {
-                diagnostics: problems,
-                sources,
-            })
-        }
-    }
-}
-
-/// `rosette check`: [`check`], plus what signing would find (JSON-LD safe
-/// mode on every credential), without needing the secret key.
-pub fn check_all(root: &Path, locked: bool) -> Result<Site, Error> {
-    let (site, sources) = check(root, None)?;
-    if locked {
-        refuse_lock_change(&site, &sources)?;
-    }
-    let canon =
-        Canonicalizer::new().map_err(|e| Error::Usage(format!("bundled JSON-LD contexts: {e}")))?;
-    let mut problems = sign::check_site(&site, &canon);
-    if problems.is_empty() {
-        Ok(site)
-    } else {
-        problems.sort();
-        Err(Error::Problems {
-            diagnostics: problems,
-            sources,
-        })
-    }
-}
-
-/// Signs (when a secret is given), renders and writes a validated site into
-/// any sink (a folder, or memory for `serve`). Returns the number of signed
-/// credentials.
-pub fn render_into(
-    site: &Site,
-    sources: &Sources,
-    secret: Option<&Secret>,
-    sink: &dyn Sink,
-) -> Result<usize, Error> {
-    let problems_in = |diagnostics: Diagnostics| Error::Problems {
-        diagnostics,
-        sources: sources.clone(),
+    let ledger = lock::load(root, &mut sources, &mut problems);
+    let Some(site) = site else {
+        return Err(Error::problems(problems, &sources));
     };
-    let mut problems = Diagnostics::default();
-    let theme = theme::load(&site.root, &site.theme, &mut problems);
+    lock::check(&ledger, &site, &mut problems);
     if !problems.is_empty() {
-        return Err(problems_in(problems));
+        return Err(Error::problems(problems, &sources));
     }
-    let signed = match secret {
-        Some(secret) => {
-            let canon = Canonicalizer::new()
-                .map_err(|e| Error::Usage(format!("bundled JSON-LD contexts: {e}")))?;
-            Some(sign::sign_site(site, secret, &canon, sink).map_err(problems_in)?)
-        }
+    let slots = slots::assign(&site, &ledger.awards);
+    let next = ledger.updated(&site, &slots);
+    let next_lock = (next != ledger).then_some(next);
+    Ok(Plan {
+        site,
+        sources,
+        slots,
+        lock: ledger,
+        next_lock,
+    })
+}
+
+/// `rosette check`: everything [`build`] checks, without the secret key and
+/// without writing anything.
+pub fn check(root: &Path, locked: bool) -> Result<Plan, Error> {
+    let plan = plan(root, None)?;
+    if locked {
+        refuse_lock_change(&plan)?;
+    }
+    let theme = load_theme(&plan)?;
+    let canon = canonicalizer()?;
+    let issuer =
+        Issuer::new(&plan.site, &plan.slots, &canon, None).map_err(|e| issue_error(&plan, e))?;
+    // Pages are rendered as a build with a key renders them.
+    let signing = (!plan.site.keys.is_empty()).then(|| signing_facts(&plan, &issuer, None));
+    let pages = Pages::new(&plan.site, &theme, signing.as_ref(), &plan.slots)
+        .map_err(|e| render_error(&plan, &theme, e))?;
+    pages
+        .write_rest(&Discard)
+        .map_err(|e| render_error(&plan, &theme, e))?;
+    let awards: Vec<(&Badge, &Award)> = plan.site.awards().collect();
+    let failures: Vec<Failure> = awards
+        .par_iter()
+        .filter_map(|(badge, award)| {
+            if let Err(error) = issuer.check_award(badge, award) {
+                return Some(Failure::Award(error));
+            }
+            pages.award(badge, award).err().map(Failure::Render)
+        })
+        .collect();
+    report_failures(&plan, &theme, failures)?;
+    Ok(plan)
+}
+
+/// Issues, renders and writes a planned site into any sink (a folder, or
+/// memory for `serve`). Returns the number of signed credentials.
+pub fn render_into(plan: &Plan, secret: Option<&Secret>, sink: &dyn Sink) -> Result<usize, Error> {
+    let theme = load_theme(plan)?;
+    let canon = canonicalizer()?;
+    let issuer = match secret {
+        Some(secret) => Some(
+            Issuer::new(&plan.site, &plan.slots, &canon, Some(secret))
+                .map_err(|e| issue_error(plan, e))?,
+        ),
         None => None,
     };
-    let extras = match &signed {
-        Some(signed) => publish::extras(site, signed),
-        None => Extras::default(),
-    };
-    render::render_site(site, &theme, &extras, sink)?;
-    if let Some(signed) = &signed {
-        publish::write(signed, sink).map_err(|e| Error::Render(e.into()))?;
+    let signing = issuer.as_ref().map(|i| signing_facts(plan, i, i.key_id()));
+    let pages = Pages::new(&plan.site, &theme, signing.as_ref(), &plan.slots)
+        .map_err(|e| render_error(plan, &theme, e))?;
+    pages
+        .write_rest(sink)
+        .map_err(|e| render_error(plan, &theme, e))?;
+    // Award pages and files are most of a site: made and written in
+    // parallel, as they are made, so memory does not grow with the site.
+    let awards: Vec<(&Badge, &Award)> = plan.site.awards().collect();
+    let failures: Vec<Failure> = awards
+        .par_iter()
+        .filter_map(|(badge, award)| write_award(&pages, issuer.as_ref(), badge, award, sink).err())
+        .collect();
+    report_failures(plan, &theme, failures)?;
+    let mut signed = 0;
+    if let Some(issuer) = &issuer {
+        for (path, bytes) in issuer.site_files().map_err(|e| issue_error(plan, e))? {
+            sink.put(&path, &bytes).map_err(Error::io(path))?;
+        }
+        signed = awards.len();
     }
-    Ok(signed.map_or(0, |s| s.signed))
+    Ok(signed)
+}
+
+/// One award that could not be issued, rendered or written.
+enum Failure {
+    Award(AwardError),
+    Render(RenderError),
+}
+
+fn write_award(
+    pages: &Pages<'_>,
+    issuer: Option<&Issuer<'_>>,
+    badge: &Badge,
+    award: &Award,
+    sink: &dyn Sink,
+) -> Result<(), Failure> {
+    let put = |path: String, bytes: &[u8]| {
+        sink.put(&path, bytes)
+            .map_err(|error| Failure::Render(RenderError::Write { path, error }))
+    };
+    if let Some(issuer) = issuer {
+        let files = issuer.award(badge, award).map_err(Failure::Award)?;
+        put(layout::credential(&award.id), &files.credential)?;
+        put(layout::assertion(&award.id), &files.assertion)?;
+    }
+    let page = pages.award(badge, award).map_err(Failure::Render)?;
+    put(layout::award_page(&award.id), &page)
+}
+
+/// All content problems at once; an I/O failure wins (exit code 2).
+fn report_failures(plan: &Plan, theme: &Theme, failures: Vec<Failure>) -> Result<(), Error> {
+    let mut problems = Diagnostics::default();
+    for failure in failures {
+        match failure {
+            Failure::Award(error) => problems.push(award_problem(plan, &error)),
+            Failure::Render(RenderError::Template(diagnostic)) => problems.push(*diagnostic),
+            Failure::Render(other) => return Err(render_error(plan, theme, other)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::problems(problems, &with_theme(plan, theme)))
+    }
 }
 
 /// Builds the site into `options.out`, atomically.
 pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
-    let (site, sources) = check(&options.root, options.base_url.as_deref())?;
+    let plan = plan(&options.root, options.base_url.as_deref())?;
     refuse_dangerous_out(&options.root, &options.out)?;
     if options.locked {
-        refuse_lock_change(&site, &sources)?;
+        refuse_lock_change(&plan)?;
     }
     let secret = keys::read_secret(options.key_file.as_deref()).map_err(Error::Usage)?;
+    let site = &plan.site;
     let mut warnings = Vec::new();
     match (&secret, site.keys.is_empty()) {
         (None, true) => warnings.push(
@@ -182,13 +281,12 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
             secret.find_key(&site.keys).map_err(Error::Usage)?;
         }
     }
-    if let Ok(did) = crate::did::DidWeb::from_base_url(&site.base_url) {
-        let size = sign::to_json_bytes(&crate::did::DidDocument::new(&did, &site.keys)).len();
-        if size > crate::did::WALLET_LIMIT {
+    if let Ok(did) = DidWeb::from_base_url(&site.base_url) {
+        let size = output::json::to_json_bytes(&DidDocument::new(&did, &site.keys)).len();
+        if size > WALLET_LIMIT {
             warnings.push(format!(
                 "did.json is {size} bytes: the did:web resolver of the Learner Credential Wallet \
-                 and VerifierPlus refuses documents over {} bytes (too many keys)",
-                crate::did::WALLET_LIMIT
+                 and VerifierPlus refuses documents over {WALLET_LIMIT} bytes (too many keys)"
             ));
         }
     }
@@ -199,17 +297,18 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
                 .to_string(),
         );
     }
-    match &secret {
-        Some(secret) if secret.public_multikey() == keys::DEMO_PUBLIC_KEY => warnings.push(
+    if let Some(secret) = &secret
+        && secret.public_multikey() == keys::DEMO_PUBLIC_KEY
+    {
+        warnings.push(
             "signing with the public DEMO key: anyone can forge these credentials; \
              use `rosette keygen` for real badges"
                 .to_string(),
-        ),
-        _ => {}
+        );
     }
     let mut signed = 0;
     output::write_atomically(&options.out, |folder| {
-        signed = render_into(&site, &sources, secret.as_ref(), folder)?;
+        signed = render_into(&plan, secret.as_ref(), folder)?;
         Ok(())
     })
     .map_err(|e| match e {
@@ -219,8 +318,8 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
             Error::Usage(format!("refusing to replace {}: {reason}", path.display()))
         }
     })?;
-    if let Some(text) = &site.lock_update {
-        write_lock(&options.root, text)?;
+    if let Some(next) = &plan.next_lock {
+        write_lock(&options.root, &next.to_text())?;
     }
     Ok(Summary {
         badges: site.badges.len(),
@@ -233,37 +332,172 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
 
 /// `--locked`: the build must not publish anything `rosette.lock` does not
 /// already record (new awards would get their status slots in CI only).
-pub fn refuse_lock_change(site: &Site, sources: &Sources) -> Result<(), Error> {
-    if site.lock_update.is_none() {
+pub fn refuse_lock_change(plan: &Plan) -> Result<(), Error> {
+    if plan.next_lock.is_none() {
         return Ok(());
     }
+    let (badges, awards) = plan.unrecorded();
+    let mut missing = Vec::new();
+    if !badges.is_empty() {
+        missing.push(format!("badges {}", quoted_list(&badges)));
+    }
+    if !awards.is_empty() {
+        missing.push(format!("awards {}", quoted_list(&awards)));
+    }
+    let diagnostic = Diagnostic::in_file(
+        LOCK_FILE,
+        "rosette.lock does not record every badge and award yet",
+    )
+    .label(format!("not recorded: {}", missing.join("; ")))
+    .help("run `rosette build` without --locked and commit rosette.lock with the new awards");
+    Err(Error::problem(diagnostic, &plan.sources))
+}
+
+/// `a`, `b` and 3 more.
+fn quoted_list(items: &[&str]) -> String {
+    const SHOWN: usize = 20;
+    let mut text: Vec<String> = items.iter().take(SHOWN).map(|i| format!("`{i}`")).collect();
+    if items.len() > SHOWN {
+        text.push(format!("and {} more", items.len() - SHOWN));
+    }
+    text.join(", ")
+}
+
+fn canonicalizer() -> Result<Canonicalizer, Error> {
+    Canonicalizer::new().map_err(|e| Error::Usage(format!("bundled JSON-LD contexts: {e}")))
+}
+
+fn load_theme(plan: &Plan) -> Result<Theme, Error> {
     let mut problems = Diagnostics::default();
-    problems.push(
-        Diagnostic::in_file(
-            ledger::LOCK_FILE,
-            "rosette.lock does not record every badge and award yet",
-        )
-        .help("run `rosette build` without --locked and commit rosette.lock with the new awards"),
-    );
-    Err(Error::Problems {
-        diagnostics: problems,
-        sources: sources.clone(),
-    })
+    let theme = site::theme::load(&plan.site.root, &plan.site.theme, &mut problems);
+    if problems.is_empty() {
+        Ok(theme)
+    } else {
+        Err(Error::problems(problems, &plan.sources))
+    }
+}
+
+/// The facts signing adds to pages. `key_id` is the signing key (`None` for
+/// `check`, which renders as if the first active key signed).
+fn signing_facts(plan: &Plan, issuer: &Issuer<'_>, key_id: Option<&str>) -> Signing {
+    let did = issuer.did();
+    let keys = &plan.site.keys;
+    let key_id = key_id
+        .or_else(|| {
+            keys.iter()
+                .find(|k| k.retired.is_none())
+                .map(|k| k.id.as_str())
+        })
+        .unwrap_or("key-1");
+    let lists = plan.slots.values().map(|s| s.list).max().unwrap_or(1);
+    Signing {
+        did: did.did.clone(),
+        key_id: did.key_url(key_id),
+        keys: keys
+            .iter()
+            .map(|k| KeyFacts {
+                id: did.key_url(&k.id),
+                public: k.public_multikey.clone(),
+                retired: k.retired.map(day),
+            })
+            .collect(),
+        status_lists: (1..=lists).collect(),
+    }
+}
+
+/// The repository's sources with the theme's templates, for reports.
+fn with_theme(plan: &Plan, theme: &Theme) -> Sources {
+    let mut sources = plan.sources.clone();
+    for template in &theme.templates {
+        sources.insert(&template.path, template.source.clone());
+    }
+    sources
+}
+
+fn render_error(plan: &Plan, theme: &Theme, error: RenderError) -> Error {
+    match error {
+        RenderError::Template(diagnostic) => Error::problem(*diagnostic, &with_theme(plan, theme)),
+        RenderError::Read { path, error } => Error::Io { path, error },
+        RenderError::Write { path, error } => Error::Io {
+            path: PathBuf::from(path),
+            error,
+        },
+    }
+}
+
+fn issue_error(plan: &Plan, error: IssueError) -> Error {
+    match error {
+        IssueError::Key(message) => Error::Usage(message),
+        IssueError::Achievement { ref slug, .. } => {
+            let file = plan
+                .site
+                .badges
+                .iter()
+                .find(|b| &b.slug == slug)
+                .map_or_else(|| format!("badges/{slug}.toml"), |b| b.file.clone());
+            Error::problem(Diagnostic::in_file(&file, error.to_string()), &plan.sources)
+        }
+        other => Error::problem(Diagnostic::new(other.to_string()), &plan.sources),
+    }
+}
+
+/// A credential that cannot be signed, reported at the value in the
+/// repository that caused it: the award's field, its badge's, or the
+/// issuer's in site.toml.
+fn award_problem(plan: &Plan, error: &AwardError) -> Diagnostic {
+    let site = &plan.site;
+    let found = site.awards().find(|(_, a)| a.id == error.id);
+    let Some((badge, award)) = found else {
+        return Diagnostic::new(error.to_string());
+    };
+    let locate = |path: &str| {
+        let (record, field) = ob3::source_field(path)?;
+        let (file, spans) = match record {
+            Record::Site => (crate::repo::SITE_FILE, &site.spans),
+            Record::Badge => (badge.file.as_str(), &badge.spans),
+            Record::Award => (award.file.as_str(), &award.spans),
+        };
+        spans
+            .get(&field)
+            .map(|span| (record, file.to_string(), span.clone(), field))
+    };
+    let places: Vec<_> = error.paths.iter().filter_map(|p| locate(p)).collect();
+    let hint = match error.error {
+        crate::credential::canon::CanonError::ControlCharacter { .. } => {
+            "remove tabs and other control characters from the texts"
+        }
+        crate::credential::canon::CanonError::SortOrder { .. } => {
+            "change one of the two values so that they differ earlier, or drop the emoji or the \
+             fullwidth character (digitalbazaar/rdf-canonize#52)"
+        }
+        _ => "wallets reject credentials with terms the Open Badges contexts do not define",
+    };
+    let Some((record, file, span, field)) = places.first().cloned() else {
+        let id_span = award.spans.get("id").cloned().unwrap_or(0..0);
+        return Diagnostic::at(&award.file, id_span, error.to_string()).help(hint);
+    };
+    let message = match record {
+        Record::Award => error.to_string(),
+        Record::Badge => format!(
+            "the credentials of badge `{}` cannot be signed: {}",
+            badge.slug, error.error
+        ),
+        Record::Site => format!("no credential can be signed: {}", error.error),
+    };
+    let mut diagnostic = Diagnostic::at(&file, span, message)
+        .label(format!("`{field}`"))
+        .help(hint);
+    if let Some((_, other_file, other_span, other_field)) = places.get(1) {
+        diagnostic = diagnostic.related(other_file, other_span.clone(), format!("`{other_field}`"));
+    }
+    diagnostic
 }
 
 /// Replaces `rosette.lock` atomically (write beside it, then rename).
 fn write_lock(root: &Path, text: &str) -> Result<(), Error> {
-    let path = root.join(ledger::LOCK_FILE);
-    let temp = root.join(format!(
-        ".{}.rosette-new-{}",
-        ledger::LOCK_FILE,
-        std::process::id()
-    ));
-    let io = |error| Error::Io {
-        path: path.clone(),
-        error,
-    };
-    std::fs::write(&temp, text).map_err(io)?;
+    let path = root.join(LOCK_FILE);
+    let temp = root.join(format!(".{LOCK_FILE}.rosette-new-{}", std::process::id()));
+    std::fs::write(&temp, text).map_err(Error::io(&path))?;
     std::fs::rename(&temp, &path).map_err(|error| {
         let _ = std::fs::remove_file(&temp);
         Error::Io {

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
@@ -73,39 +74,51 @@ impl Diagnostic {
     }
 
     /// Renders the diagnostic as plain text (no colour, so output is stable in
-    /// tests and logs), quoting the source from `sources`.
+    /// tests and logs), quoting the source from `sources`. Only the lines
+    /// around the spans are handed to the renderer, so the cost of one
+    /// report does not grow with the size of the file.
     pub fn render(&self, sources: &Sources) -> String {
         let mut group = Group::with_title(Level::ERROR.primary_title(self.message.as_str()));
         match (&self.file, &self.span) {
             (Some(file), Some(span)) if sources.get(file).is_some() => {
-                let text = sources.get(file).unwrap_or_default();
-                let mut annotation = AnnotationKind::Primary.span(clamp(span, text));
+                let source = sources.file(file);
+                let same_file_related = self
+                    .related
+                    .as_ref()
+                    .filter(|(rel_file, _, _)| rel_file == file);
+                let mut spans = vec![span.clone()];
+                spans.extend(same_file_related.map(|(_, s, _)| s.clone()));
+                let window = source.window(&spans);
+                let mut annotation = AnnotationKind::Primary.span(window.local(span));
                 if let Some(label) = &self.label {
                     annotation = annotation.label(label.as_str());
                 }
-                let mut snippet = Snippet::source(text)
+                let mut snippet = Snippet::source(window.text)
+                    .line_start(window.first_line)
                     .path(file.as_str())
                     .annotation(annotation);
-                if let Some((rel_file, rel_span, rel_label)) = &self.related
-                    && rel_file == file
-                {
+                if let Some((_, rel_span, rel_label)) = same_file_related {
                     snippet = snippet.annotation(
                         AnnotationKind::Context
-                            .span(clamp(rel_span, text))
+                            .span(window.local(rel_span))
                             .label(rel_label.as_str()),
                     );
                 }
                 group = group.element(snippet);
                 if let Some((rel_file, rel_span, rel_label)) = &self.related
                     && rel_file != file
-                    && let Some(rel_text) = sources.get(rel_file)
+                    && sources.get(rel_file).is_some()
                 {
+                    let window = sources
+                        .file(rel_file)
+                        .window(std::slice::from_ref(rel_span));
                     group = group.element(
-                        Snippet::source(rel_text)
+                        Snippet::source(window.text)
+                            .line_start(window.first_line)
                             .path(rel_file.as_str())
                             .annotation(
                                 AnnotationKind::Context
-                                    .span(clamp(rel_span, rel_text))
+                                    .span(window.local(rel_span))
                                     .label(rel_label.as_str()),
                             ),
                     );
@@ -154,18 +167,119 @@ impl fmt::Display for Diagnostic {
 /// The text of every file a diagnostic may quote, by repository-relative path.
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
-    files: BTreeMap<String, String>,
+    files: BTreeMap<String, Source>,
+}
+
+#[derive(Debug, Clone)]
+struct Source {
+    text: String,
+    /// Byte offset of the start of every line, computed on first use.
+    line_starts: OnceLock<Vec<usize>>,
+}
+
+/// The lines of a source around some spans.
+struct Window<'t> {
+    text: &'t str,
+    /// Byte offset of `text` in the file.
+    offset: usize,
+    /// 1-based number of the first line of `text`.
+    first_line: usize,
+}
+
+impl Window<'_> {
+    /// `span` (of the whole file) relative to the window, clamped into it.
+    fn local(&self, span: &Range<usize>) -> Range<usize> {
+        let shift = |at: usize| at.saturating_sub(self.offset).min(self.text.len());
+        clamp(&(shift(span.start)..shift(span.end)), self.text)
+    }
+}
+
+/// Spans longer than this many lines are shown by their first line only.
+const MAX_SPAN_LINES: usize = 8;
+
+impl Source {
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
+    /// 0-based index of the line holding byte `at`.
+    fn line_of(&self, at: usize) -> usize {
+        let starts = self.line_starts();
+        starts
+            .partition_point(|&start| start <= at)
+            .saturating_sub(1)
+    }
+
+    /// The whole lines that hold `spans` (a long span counts by its first line).
+    fn window(&self, spans: &[Range<usize>]) -> Window<'_> {
+        let text = self.text.as_str();
+        let starts = self.line_starts();
+        let mut first = usize::MAX;
+        let mut last = 0;
+        for span in spans {
+            let span = clamp(span, text);
+            let start_line = self.line_of(span.start);
+            let mut end_line = self.line_of(span.end.saturating_sub(1).max(span.start));
+            if end_line - start_line >= MAX_SPAN_LINES {
+                end_line = start_line;
+            }
+            first = first.min(start_line);
+            last = last.max(end_line);
+        }
+        if first == usize::MAX {
+            first = 0;
+        }
+        let offset = starts.get(first).copied().unwrap_or(0);
+        let end = starts.get(last + 1).copied().unwrap_or(text.len());
+        let end = end.max(offset);
+        Window {
+            text: &text[offset..end],
+            offset,
+            first_line: first + 1,
+        }
+    }
 }
 
 impl Sources {
     pub fn insert(&mut self, path: &str, text: String) {
-        self.files.insert(path.to_string(), text);
+        self.files.insert(
+            path.to_string(),
+            Source {
+                text,
+                line_starts: OnceLock::new(),
+            },
+        );
     }
 
     pub fn get(&self, path: &str) -> Option<&str> {
-        self.files.get(path).map(String::as_str)
+        self.files.get(path).map(|s| s.text.as_str())
+    }
+
+    /// 1-based line and column (in characters) of byte `at` of `path`.
+    pub fn line_col(&self, path: &str, at: usize) -> Option<(usize, usize)> {
+        let source = self.files.get(path)?;
+        let line = source.line_of(at.min(source.text.len()));
+        let start = source.line_starts()[line];
+        let column = source.text.get(start..at)?.chars().count() + 1;
+        Some((line + 1, column))
+    }
+
+    fn file(&self, path: &str) -> &Source {
+        static EMPTY: Source = Source {
+            text: String::new(),
+            line_starts: OnceLock::new(),
+        };
+        self.files.get(path).unwrap_or(&EMPTY)
     }
 }
+
+/// How many problems a report shows: a person needs the first few dozen,
+/// and the count of the rest.
+pub const MAX_SHOWN: usize = 50;
 
 /// An ordered collection of problems.
 #[derive(Debug, Default, Clone)]
@@ -207,14 +321,21 @@ impl Diagnostics {
         self.list.dedup();
     }
 
-    /// Renders every diagnostic followed by a one-line summary.
+    /// Renders the first [`MAX_SHOWN`] diagnostics followed by a one-line
+    /// summary with the count of all of them.
     pub fn render(&self, sources: &Sources) -> String {
         let mut out = String::new();
-        for diagnostic in &self.list {
+        for diagnostic in self.list.iter().take(MAX_SHOWN) {
             out.push_str(&diagnostic.render(sources));
             out.push_str("\n\n");
         }
         let n = self.list.len();
+        if n > MAX_SHOWN {
+            out.push_str(&format!(
+                "note: {} more problems are not shown; fix these first\n",
+                n - MAX_SHOWN
+            ));
+        }
         out.push_str(&format!(
             "error: found {n} problem{}\n",
             if n == 1 { "" } else { "s" }
@@ -248,6 +369,40 @@ mod tests {
         sources.insert("f.toml", "é".to_string());
         let d = Diagnostic::at("f.toml", 1..99, "bad");
         assert!(d.render(&sources).contains("f.toml"));
+    }
+
+    #[test]
+    fn reports_quote_only_the_lines_around_the_span() {
+        let mut text = String::new();
+        for i in 0..10_000 {
+            text.push_str(&format!("line{i} = {i}\n"));
+        }
+        let at = text.find("line9000 ").unwrap();
+        let mut sources = Sources::default();
+        sources.insert("big.toml", text);
+        let d = Diagnostic::at("big.toml", at..at + 8, "here").label("this one");
+        let report = d.render(&sources);
+        assert!(report.contains("--> big.toml:9001:1"), "{report}");
+        assert!(report.contains("9001 | line9000 = 9000"), "{report}");
+        assert!(!report.contains("line8999"), "{report}");
+        assert_eq!(sources.line_col("big.toml", at + 4), Some((9001, 5)));
+    }
+
+    #[test]
+    fn long_reports_show_the_first_problems_and_count_the_rest() {
+        let mut list = Diagnostics::default();
+        for i in 0..(MAX_SHOWN + 7) {
+            list.push(Diagnostic::in_file("a.toml", format!("problem {i:03}")));
+        }
+        let report = list.render(&Sources::default());
+        assert!(
+            report.contains("problem 000") && !report.contains(&format!("problem {MAX_SHOWN:03}"))
+        );
+        assert!(
+            report.contains("note: 7 more problems are not shown"),
+            "{report}"
+        );
+        assert!(report.ends_with(&format!("error: found {} problems\n", MAX_SHOWN + 7)));
     }
 
     #[test]

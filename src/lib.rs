@@ -1,42 +1,51 @@
 //! Rosette turns a git repository of TOML badge definitions and awards into a
 //! static website of verifiable Open Badges.
 //!
-//! The pipeline, one module per stage:
+//! # The pipeline
 //!
-//! 1. [`load`]: read `site/` and `badges/` ([`input`] holds the file formats);
-//! 2. [`validate`]: check everything, collecting every problem
-//!    ([`diagnostic`]), and build the [`model`];
-//! 3. [`render`]: HTML pages from the [`theme`] ([`markdown`] for prose);
-//! 4. [`output`]: write the site atomically.
+//! load → validate → model → issue (sign) → render → write, driven by
+//! [`build`]:
 //!
-//! [`build`] runs the stages; [`init`] scaffolds a new repository.
+//! 1. [`repo`] reads `site/`, `badges/` and `rosette.lock`, validates them
+//!    (collecting every problem as a [`diagnostic`]) and builds the
+//!    [`model`]; [`build::plan`] adds the status slots and the lock's next
+//!    state;
+//! 2. [`credential`] issues the Open Badges 3.0 credentials (signed with
+//!    `eddsa-rdfc-2022`), the OB 2.0 documents, the DID document and the
+//!    status lists;
+//! 3. [`site`] renders the pages from the theme;
+//! 4. [`output`] writes everything, atomically.
+//!
+//! [`verify`] checks credentials the way a stranger does; [`cli`] is the
+//! command line. Every path of the output is in [`layout`].
+//!
+//! # Layers
+//!
+//! Each module uses only the modules of the layers below it (checked by the
+//! test `tests/testsuite/layers.rs`, so a circle cannot come back):
+//!
+//! | layer | may use |
+//! | --- | --- |
+//! | `diagnostic`, `model`, `output` | nothing of the crate |
+//! | `error` | `diagnostic` |
+//! | `layout` | `model` |
+//! | `credential` | `model`, `layout`, `output` |
+//! | `repo` | `diagnostic`, `error`, `model`, `layout`, `credential` |
+//! | `verify` | `error`, `model`, `layout`, `credential` |
+//! | `site` | `diagnostic`, `model`, `layout`, `output` (never `credential`: no key reaches a template) |
+//! | `build` | everything above |
+//! | `cli` | everything |
 
 pub mod build;
-pub mod canon;
+pub mod cli;
+pub mod credential;
 pub mod diagnostic;
-pub mod did;
 pub mod error;
-pub mod init;
-pub mod input;
-pub mod integrity;
-pub mod keys;
-pub mod ledger;
-pub mod load;
-pub mod markdown;
+pub mod layout;
 pub mod model;
-pub mod multikey;
-pub mod ob2;
-pub mod ob3;
 pub mod output;
-pub mod publish;
-pub mod render;
-pub mod revoke;
-pub mod shapes;
-pub mod sign;
-pub mod status;
-pub mod theme;
-pub mod validate;
+pub mod repo;
+pub mod site;
 pub mod verify;
-pub mod view;
 
 pub use error::Error;

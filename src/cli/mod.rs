@@ -1,0 +1,82 @@
+//! The `rosette` command line: clap types, one file per command, and the
+//! one place that prints reports and decides exit codes (design.md §3:
+//! 0 ok, 1 content problems or failed verification, 2 usage or I/O errors).
+
+mod build;
+mod check;
+mod init;
+mod keygen;
+mod revoke;
+mod verify;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Error;
+
+#[derive(Parser)]
+#[command(
+    name = "rosette",
+    version,
+    about = "Verifiable Open Badges from a git repository of TOML files"
+)]
+struct Cli {
+    /// The badge repository (default: the nearest folder at or above the
+    /// current one that holds site/site.toml).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new badge repository in DIR (default: the current folder).
+    Init(init::Args),
+    /// Check everything and write the site to public/ (atomically).
+    Build(build::Args),
+    /// Check everything `build` checks, write nothing, report every problem.
+    Check(check::Args),
+    /// Verify credentials: JSON files, URLs, or whole built site folders.
+    Verify(verify::Args),
+    /// Revoke an award: records `revoked = { on, reason }` in its TOML file.
+    Revoke(revoke::Args),
+    /// Make an Ed25519 signing key: write the secret (mode 0600), print the public key.
+    Keygen(keygen::Args),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Init(args) => init::run(args, cli.root),
+        Command::Build(args) => build::run(args, cli.root),
+        Command::Check(args) => check::run(args, cli.root),
+        Command::Verify(args) => verify::run(args),
+        Command::Revoke(args) => revoke::run(args, cli.root),
+        Command::Keygen(args) => keygen::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprint!("{}", error.report());
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
+
+/// `--root`, or the nearest folder holding site/site.toml.
+fn root(given: Option<PathBuf>) -> Result<PathBuf, Error> {
+    if let Some(root) = given {
+        return Ok(root);
+    }
+    let here = std::env::current_dir().map_err(Error::io("."))?;
+    crate::repo::find_root(&here).ok_or_else(|| {
+        Error::Usage(format!(
+            "no badge repository here: no `site/site.toml` in {} or any folder above it (use `--root DIR` or `rosette init`)",
+            Path::new(&here).display()
+        ))
+    })
+}

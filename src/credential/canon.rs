@@ -1,0 +1,451 @@
+//! JSON-LD "safe mode" canonicalisation to RDFC-1.0 N-Quads, fully offline.
+//!
+//! [`Canonicalizer`] expands a JSON-LD document with a set of context documents that are
+//! compiled into the binary (see `contexts/SOURCES.md`), converts it to RDF and returns the
+//! RDFC-1.0 (URDNA2015) canonical N-Quads. It never touches the network: any `@context` URL
+//! that is not bundled is an error.
+//!
+//! "Safe mode" follows what jsonld.js does with `safe: true` (the mode Digital Bazaar's
+//! `eddsa-rdfc-2022` cryptosuite uses, and so the DCC wallet and verifier): instead of
+//! silently dropping data that would not make it into the signed RDF, it is an error to use
+//!
+//! * a property that no context defines ([`CanonError::UndefinedTerm`]), or
+//! * a relative IRI as a node `@id`, a `@type` or an `@id`-typed value
+//!   ([`CanonError::RelativeIri`]), e.g. a `type` that the contexts do not define.
+//!
+//! * a string containing a control character other than LF/CR ([`CanonError::ControlCharacter`]):
+//!   not a JSON-LD rule, but RDFC implementations disagree on how to escape them.
+//!
+//! Processed top-level contexts are memoised per distinct `@context` value, so the costly
+//! context processing runs once per build rather than once per document.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::{Arc, RwLock};
+
+use json_ld::RdfQuads;
+use json_ld::context_processing::{Process, Processed};
+use json_ld::expansion::{Action, Policy};
+use json_ld::rdf_types::{BlankIdBuf, Quad, generator};
+use json_ld::syntax::TryFromJson;
+use json_ld::{Expand, ExpandedDocument, Id, IriBuf, RemoteDocument, ValidId};
+use ssi_rdf::LexicalQuad;
+use ssi_rdf::urdna2015;
+
+use super::contexts::{self, BUNDLED};
+
+/// A processed (active) JSON-LD context.
+type ActiveContext = json_ld::Context<IriBuf, BlankIdBuf>;
+
+/// Errors from [`Canonicalizer`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CanonError {
+    /// The document is not a JSON object.
+    #[error("the document is not a JSON object")]
+    NotAnObject,
+    /// The document has no `@context` entry.
+    #[error("the document has no `@context`")]
+    MissingContext,
+    /// A bundled or added context document is not valid JSON.
+    #[error("context document <{url}> is not valid JSON: {message}")]
+    InvalidContextDocument {
+        /// The context URL.
+        url: String,
+        /// Parser message.
+        message: String,
+    },
+    /// A context URL is not one of the bundled documents (nothing is ever fetched).
+    #[error("context <{url}> is not bundled (offline loader; nothing is fetched)")]
+    ContextNotBundled {
+        /// The requested context URL.
+        url: String,
+    },
+    /// The `@context` value (or a context it references) is invalid or cannot be processed.
+    #[error("invalid JSON-LD context: {0}")]
+    Context(String),
+    /// Safe mode: a property is not defined by any context in scope.
+    #[error("JSON-LD safe mode: term `{term}` is not defined by the contexts{}", at(.path))]
+    UndefinedTerm {
+        /// The undefined property name.
+        term: String,
+        /// JSON path of the first occurrence, e.g. `$.issuer.bogus`, when it could be located.
+        path: Option<String>,
+    },
+    /// Safe mode: a node `@id`, a `@type` or an `@id`-typed value is a relative IRI
+    /// (typically a `type` value that the contexts do not define).
+    #[error("JSON-LD safe mode: `{iri}` is a relative IRI reference (undefined type or relative id){}", at(.path))]
+    RelativeIri {
+        /// The offending value as written in the document.
+        iri: String,
+        /// JSON path of the first occurrence, e.g. `$.credentialSchema[0].type`.
+        path: Option<String>,
+    },
+    /// A string value contains a control character other than LF and CR (e.g. a tab).
+    /// RDFC implementations disagree on how to escape these in canonical N-Quads
+    /// (rdf-canonize 4.x writes `\t` / `\u0007`, RDF 1.1-style serialisers such as ssi-rdf
+    /// and rdf-canonize 3.x write the raw character), so a signature over such text would not
+    /// verify everywhere. Replace or strip the character before signing.
+    #[error("string contains control character U+{codepoint:04X}, which RDFC implementations escape differently{}", at(.path))]
+    ControlCharacter {
+        /// The offending code point.
+        codepoint: u32,
+        /// JSON path of the first string containing it.
+        path: Option<String>,
+    },
+    /// Any other JSON-LD expansion error (invalid keyword use, bad value object, ...).
+    #[error("JSON-LD expansion failed: {0}")]
+    Expansion(String),
+    /// Two canonical N-Quads lines sort one way by Unicode code point (RDFC-1.0)
+    /// and the other way by UTF-16 code unit (the JavaScript canonicaliser of the
+    /// wallets, digitalbazaar/rdf-canonize#52): a signature would verify in one
+    /// and fail in the other. See [`super::portable`].
+    #[error(
+        "{first:?} and {second:?} sort differently in the wallets' JavaScript canonicaliser \
+         (UTF-16) than in RDFC-1.0 (code points), so a signature would not verify everywhere"
+    )]
+    SortOrder {
+        /// The values (literals or IRIs) of the two lines where they first differ.
+        first: String,
+        second: String,
+    },
+}
+
+fn at(path: &Option<String>) -> String {
+    match path {
+        Some(p) => format!(" (at {p})"),
+        None => String::new(),
+    }
+}
+
+/// Anything that turns a JSON-LD document into RDFC-1.0 canonical N-Quads:
+/// the [`Canonicalizer`] itself, or a [`super::shapes::ShapeCache`] over it.
+pub trait Canonicalize: Sync {
+    fn canonicalize(&self, doc: &serde_json::Value) -> Result<String, CanonError>;
+}
+
+impl Canonicalize for Canonicalizer {
+    fn canonicalize(&self, doc: &serde_json::Value) -> Result<String, CanonError> {
+        Canonicalizer::canonicalize(self, doc)
+    }
+}
+
+/// Offline JSON-LD → RDFC-1.0 canonicaliser with bundled contexts.
+///
+/// Build it once with [`Canonicalizer::new`] and share it: it is `Send + Sync`, so an
+/// `Arc<Canonicalizer>` (or a `&'static`) can be used from any number of threads. The memo of
+/// processed contexts sits behind an `RwLock` that is only written the first time a new
+/// `@context` value is seen.
+pub struct Canonicalizer {
+    loader: HashMap<IriBuf, RemoteDocument>,
+    memo: RwLock<HashMap<String, Arc<ActiveContext>>>,
+}
+
+impl std::fmt::Debug for Canonicalizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut urls: Vec<&str> = self.loader.keys().map(|k| k.as_str()).collect();
+        urls.sort_unstable();
+        f.debug_struct("Canonicalizer")
+            .field("contexts", &urls)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Canonicalizer {
+    /// Creates a canonicaliser holding the bundled VC 2.0, OB 3.0.3 and OB extensions
+    /// contexts, and pre-processes the usual Open Badges `@context` combinations.
+    pub fn new() -> Result<Self, CanonError> {
+        let mut canon = Canonicalizer {
+            loader: HashMap::new(),
+            memo: RwLock::new(HashMap::new()),
+        };
+        for (url, text) in BUNDLED {
+            canon.insert_context(url, text)?;
+        }
+        // Warm the memo with the @context arrays Rosette emits.
+        let v2 = serde_json::Value::from(contexts::VC_V2);
+        let ob = serde_json::Value::from(contexts::OB_V3);
+        let ext = serde_json::Value::from(contexts::OB_EXTENSIONS);
+        for ctx in [
+            vec![v2.clone(), ob.clone(), ext],
+            vec![v2.clone(), ob],
+            vec![v2],
+        ] {
+            canon.active_context(&serde_json::Value::Array(ctx))?;
+        }
+        Ok(canon)
+    }
+
+    /// Adds (or replaces) a context document served offline at `url`, e.g. a test-only
+    /// context. Returns the canonicaliser for chaining.
+    pub fn with_context(mut self, url: &str, json_text: &str) -> Result<Self, CanonError> {
+        self.insert_context(url, json_text)?;
+        // A new document can change what an existing @context means: drop the memo.
+        if let Ok(mut memo) = self.memo.write() {
+            memo.clear();
+        }
+        Ok(self)
+    }
+
+    fn insert_context(&mut self, url: &str, json_text: &str) -> Result<(), CanonError> {
+        let iri = IriBuf::new(url.to_owned()).map_err(|_| CanonError::InvalidContextDocument {
+            url: url.to_owned(),
+            message: "not an absolute IRI".to_owned(),
+        })?;
+        let value: serde_json::Value =
+            serde_json::from_str(json_text).map_err(|e| CanonError::InvalidContextDocument {
+                url: url.to_owned(),
+                message: e.to_string(),
+            })?;
+        let doc = json_syntax::Value::from_serde_json(value);
+        self.loader
+            .insert(iri.clone(), RemoteDocument::new(Some(iri), None, doc));
+        Ok(())
+    }
+
+    /// Returns the processed context for a top-level `@context` value, processing it on
+    /// first use and memoising it.
+    fn active_context(
+        &self,
+        context: &serde_json::Value,
+    ) -> Result<Arc<ActiveContext>, CanonError> {
+        let key = context.to_string();
+        if let Ok(memo) = self.memo.read()
+            && let Some(found) = memo.get(&key)
+        {
+            return Ok(found.clone());
+        }
+        // Fail early, with the URL, on a context that is not bundled.
+        for entry in as_slice(context) {
+            if let Some(url) = entry.as_str() {
+                let known = IriBuf::new(url.to_owned())
+                    .map(|i| self.loader.contains_key(&i))
+                    .unwrap_or(false);
+                if !known {
+                    return Err(CanonError::ContextNotBundled {
+                        url: url.to_owned(),
+                    });
+                }
+            }
+        }
+        let syntax = json_ld::syntax::context::Context::try_from_json(
+            json_syntax::Value::from_serde_json(context.clone()),
+        )
+        .map_err(|e| CanonError::Context(e.to_string()))?;
+        let processed: Processed<IriBuf, BlankIdBuf> = futures_executor::block_on(syntax.process(
+            json_ld::rdf_types::vocabulary::no_vocabulary_mut(),
+            &self.loader,
+            None,
+        ))
+        .map_err(context_error)?;
+        let active = Arc::new(processed.into_processed());
+        if let Ok(mut memo) = self.memo.write() {
+            memo.insert(key, active.clone());
+        }
+        Ok(active)
+    }
+
+    /// Canonicalises `doc` to RDFC-1.0 N-Quads (sorted, every line ends in `\n`; an empty
+    /// dataset gives the empty string), rejecting undefined terms and relative IRIs.
+    pub fn canonicalize(&self, doc: &serde_json::Value) -> Result<String, CanonError> {
+        let quads = self.to_quads(doc)?;
+        Ok(urdna2015::normalize(quads.iter().map(|q| q.as_lexical_quad_ref())).into_nquads())
+    }
+
+    /// Expands `doc` in safe mode and returns its (non-canonical) RDF quads.
+    pub(crate) fn to_quads(&self, doc: &serde_json::Value) -> Result<Vec<LexicalQuad>, CanonError> {
+        let object = doc.as_object().ok_or(CanonError::NotAnObject)?;
+        let context = object.get("@context").ok_or(CanonError::MissingContext)?;
+        let active = self.active_context(context)?;
+
+        // Expand the body with the memoised top-level context as the initial active context.
+        let body: serde_json::Map<String, serde_json::Value> = object
+            .iter()
+            .filter(|(k, _)| k.as_str() != "@context")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let body = json_syntax::Value::from_serde_json(serde_json::Value::Object(body));
+        let options = json_ld::expansion::Options {
+            policy: Policy {
+                invalid: Action::Keep,
+                vocab: Action::Keep,
+                allow_undefined: false,
+            },
+            ..Default::default()
+        };
+        let mut expanded: ExpandedDocument<IriBuf, BlankIdBuf> =
+            futures_executor::block_on(body.expand_full(
+                json_ld::rdf_types::vocabulary::no_vocabulary_mut(),
+                (*active).clone(),
+                None,
+                &self.loader,
+                options,
+                (),
+            ))
+            .map_err(|e| expansion_error(e, doc))?;
+
+        check_no_relative_iris(&expanded, doc)?;
+
+        // Name every anonymous node (and canonicalise literals) as jsonld's toRDF does.
+        let mut blank_ids = generator::Blank::new();
+        expanded.relabel_and_canonicalize(&mut blank_ids);
+        let quads = expanded
+            .rdf_quads(&mut blank_ids, None)
+            .filter_map(|Quad(s, p, o, g)| {
+                let predicate = match p.into_owned() {
+                    ValidId::Iri(iri) => iri,
+                    // Blank-node predicates are generalized RDF: never emitted.
+                    ValidId::Blank(_) => return None,
+                };
+                Some(Quad(s.into_owned(), predicate, o, g.cloned()))
+            })
+            .collect::<Vec<LexicalQuad>>();
+        check_portable_literals(&quads, doc)?;
+        Ok(quads)
+    }
+}
+
+fn as_slice(v: &serde_json::Value) -> &[serde_json::Value] {
+    match v {
+        serde_json::Value::Array(a) => a,
+        other => std::slice::from_ref(other),
+    }
+}
+
+fn context_error(e: json_ld::context_processing::Error) -> CanonError {
+    match e {
+        json_ld::context_processing::Error::ContextLoadingFailed(load) => {
+            CanonError::ContextNotBundled {
+                url: load.target.as_str().to_owned(),
+            }
+        }
+        other => CanonError::Context(other.to_string()),
+    }
+}
+
+fn expansion_error(e: json_ld::expansion::Error, doc: &serde_json::Value) -> CanonError {
+    match e {
+        json_ld::expansion::Error::KeyExpansionFailed(term) => {
+            let path = find_path(doc, &|key, _| key == Some(term.as_str()));
+            CanonError::UndefinedTerm { term, path }
+        }
+        json_ld::expansion::Error::ContextProcessing(inner) => context_error(inner),
+        other => CanonError::Expansion(other.to_string()),
+    }
+}
+
+/// Walks the expanded document and rejects any node `@id` or `@type` that did not expand to
+/// an absolute IRI or blank node (json-ld keeps them as `Id::Invalid` under `Action::Keep`,
+/// and would otherwise silently drop them from the RDF).
+fn check_no_relative_iris(
+    expanded: &ExpandedDocument<IriBuf, BlankIdBuf>,
+    doc: &serde_json::Value,
+) -> Result<(), CanonError> {
+    for fragment in expanded.traverse() {
+        if let Some(json_ld::object::Ref::Node(node)) = fragment.into_ref() {
+            let bad = node
+                .id
+                .iter()
+                .chain(node.types().iter())
+                .find_map(|id| match id {
+                    Id::Invalid(s) => Some(s.clone()),
+                    Id::Valid(_) => None,
+                });
+            if let Some(iri) = bad {
+                let path = find_path(doc, &|_, v| {
+                    v.and_then(|v| v.as_str()) == Some(iri.as_str())
+                });
+                return Err(CanonError::RelativeIri { iri, path });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Control characters whose canonical N-Quads escaping differs between RDF 1.1-style
+/// serialisers (raw) and RDF 1.2 / rdf-canonize 4.x (`\t`, `\b`, `\f`, `\uXXXX`).
+fn is_unportable_char(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}') && c != '\n' && c != '\r'
+}
+
+fn check_portable_literals(
+    quads: &[LexicalQuad],
+    doc: &serde_json::Value,
+) -> Result<(), CanonError> {
+    for quad in quads {
+        if let json_ld::rdf_types::Term::Literal(literal) = &quad.2
+            && let Some(c) = literal.value.chars().find(|c| is_unportable_char(*c))
+        {
+            let path = find_path(doc, &|_, v| {
+                v.and_then(|v| v.as_str()).is_some_and(|s| s.contains(c))
+            });
+            return Err(CanonError::ControlCharacter {
+                codepoint: u32::from(c),
+                path,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The JSON path (outside `@context`) of the first string equal to `value`.
+pub fn path_of_string(doc: &serde_json::Value, value: &str) -> Option<String> {
+    find_path(doc, &|_, v| v.and_then(|v| v.as_str()) == Some(value))
+}
+
+/// Depth-first search for the first JSON path (outside `@context`) whose (key, value) matches.
+fn find_path(
+    doc: &serde_json::Value,
+    pred: &dyn Fn(Option<&str>, Option<&serde_json::Value>) -> bool,
+) -> Option<String> {
+    fn walk(
+        v: &serde_json::Value,
+        path: &mut String,
+        pred: &dyn Fn(Option<&str>, Option<&serde_json::Value>) -> bool,
+    ) -> bool {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, child) in map {
+                    if k == "@context" {
+                        continue;
+                    }
+                    let len = path.len();
+                    if is_identifier(k) {
+                        let _ = write!(path, ".{k}");
+                    } else {
+                        let _ = write!(path, "[{}]", serde_json::Value::from(k.as_str()));
+                    }
+                    if pred(Some(k), None) || pred(None, Some(child)) || walk(child, path, pred) {
+                        return true;
+                    }
+                    path.truncate(len);
+                }
+                false
+            }
+            serde_json::Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    let len = path.len();
+                    let _ = write!(path, "[{i}]");
+                    if pred(None, Some(child)) || walk(child, path, pred) {
+                        return true;
+                    }
+                    path.truncate(len);
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+    let mut path = String::from("$");
+    walk(doc, &mut path, pred).then_some(path)
+}
+
+fn is_identifier(k: &str) -> bool {
+    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+// Compile-time check of the thread-safety promise made in the docs.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Canonicalizer>();
+};

@@ -1,0 +1,413 @@
+//! Open Badges 3.0 documents (standards.md §2), as typed serde structs built
+//! from the model. JSON is never produced from templates.
+//!
+//! Interoperability rules that shape these types (design.md §5): the exact
+//! `@context` list; `type` always an array; the issuer always an embedded
+//! `Profile`; `validFrom`, not `issuanceDate`; `proof` an array; and only
+//! terms the bundled contexts define (checked before signing).
+
+use serde::Serialize;
+
+use super::contexts;
+use super::recipient::identity_hash;
+use super::status;
+use crate::layout::Urls;
+use crate::model::{Award, Badge, Identity, Site, timestamp};
+
+/// An `OpenBadgeCredential` before signing (`proof` is added by the signer).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Credential {
+    #[serde(rename = "@context")]
+    pub context: [&'static str; 3],
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: [&'static str; 2],
+    pub name: String,
+    pub issuer: Profile,
+    pub valid_from: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+    pub credential_subject: Subject,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential_status: Option<status::Entry>,
+    pub credential_schema: [Schema; 1],
+}
+
+/// The issuer, embedded (the 1EdTech validator requires an object with
+/// `type: ["Profile"]`; wallets need `type` to resolve `email`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: [&'static str; 1],
+    pub name: String,
+    pub url: String,
+    pub email: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Image {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Subject {
+    /// The recipient's DID, when they gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: [&'static str; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub identifier: Vec<IdentityObject>,
+    pub achievement: Achievement,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub narrative: Option<String>,
+}
+
+/// A hashed email: `sha256$` + hex(SHA-256(lowercased email ‖ salt)).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityObject {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub identity_type: &'static str,
+    pub hashed: bool,
+    pub identity_hash: String,
+    pub salt: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Achievement {
+    /// Present only when the achievement is published on its own.
+    #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
+    pub context: Option<[&'static str; 2]>,
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: [&'static str; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub achievement_type: Option<String>,
+    pub name: String,
+    pub description: String,
+    pub criteria: Criteria,
+    pub image: Image,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tag: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alignment: Vec<Alignment>,
+    /// The same badge as an Open Badges 2.0 BadgeClass.
+    pub related: [Related; 1],
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Related {
+    #[serde(rename = "type")]
+    pub kind: [&'static str; 2],
+    pub id: String,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Criteria {
+    /// The badge page, where the criteria are shown.
+    pub id: String,
+    pub narrative: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Alignment {
+    /// `["Alignment"]` in OB 3.0; absent in OB 2.0, which shares this shape.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<[&'static str; 1]>,
+    pub target_name: String,
+    pub target_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_framework: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `["Evidence"]` in OB 3.0; absent in OB 2.0, which shares this shape.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<[&'static str; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub narrative: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Schema {
+    pub id: &'static str,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+/// The issuer's profile as embedded in credentials.
+pub fn profile(site: &Site, issuer_id: &str) -> Profile {
+    Profile {
+        id: issuer_id.to_string(),
+        kind: ["Profile"],
+        name: site.issuer.name.clone(),
+        url: site.issuer.url.clone(),
+        email: site.issuer.email.clone(),
+        description: site.issuer.description.clone(),
+        image: site.issuer.image.as_ref().map(|path| Image {
+            id: Urls::new(&site.base_url).of(path),
+            kind: "Image",
+            caption: None,
+        }),
+    }
+}
+
+/// The OB 3.0 Achievement of a badge.
+pub fn achievement(site: &Site, badge: &Badge) -> Achievement {
+    let urls = Urls::new(&site.base_url);
+    Achievement {
+        context: None,
+        id: urls.achievement(&badge.slug),
+        kind: ["Achievement"],
+        achievement_type: badge.achievement_type.clone(),
+        name: badge.name.clone(),
+        description: badge.description.clone(),
+        criteria: Criteria {
+            id: urls.badge_page(&badge.slug),
+            narrative: badge.criteria.clone(),
+        },
+        image: Image {
+            id: urls.badge_image(&badge.slug, badge.image.extension),
+            kind: "Image",
+            caption: Some(badge.image_alt.clone()),
+        },
+        tag: badge.tags.clone(),
+        alignment: alignments(badge, Some(["Alignment"])),
+        related: [Related {
+            kind: ["Related", "https://w3id.org/openbadges#BadgeClass"],
+            id: urls.badge_class(&badge.slug),
+            version: "Open Badges v2p0",
+        }],
+    }
+}
+
+/// The unsigned credential of an award. `salt` is the recipient's salt (used
+/// only for email recipients given in plaintext).
+pub fn credential(
+    site: &Site,
+    issuer_id: &str,
+    badge: &Badge,
+    award: &Award,
+    salt: &str,
+    status: Option<status::Entry>,
+) -> Credential {
+    let urls = Urls::new(&site.base_url);
+    let (id, identifier) = match &award.recipient.identity {
+        Identity::Did(did) => (Some(did.clone()), Vec::new()),
+        Identity::Email(email) => (
+            None,
+            vec![email_identity(identity_hash(email, salt), salt.to_string())],
+        ),
+        Identity::EmailHash { hash, salt } => {
+            (None, vec![email_identity(hash.clone(), salt.clone())])
+        }
+    };
+    Credential {
+        context: contexts::CREDENTIAL,
+        id: urls.credential(&award.id),
+        kind: ["VerifiableCredential", "OpenBadgeCredential"],
+        name: badge.name.clone(),
+        issuer: profile(site, issuer_id),
+        valid_from: timestamp(award.issued),
+        valid_until: award.expires.map(timestamp),
+        credential_subject: Subject {
+            id,
+            kind: ["AchievementSubject"],
+            identifier,
+            achievement: achievement(site, badge),
+            narrative: award.narrative.clone(),
+        },
+        evidence: evidence(award, Some(["Evidence"])),
+        credential_status: status,
+        credential_schema: [Schema {
+            id: contexts::OB_V3_SCHEMA,
+            kind: "1EdTechJsonSchemaValidator2019",
+        }],
+    }
+}
+
+/// A badge's alignments, typed for OB 3.0 (`kind`) or untyped for OB 2.0.
+pub fn alignments(badge: &Badge, kind: Option<[&'static str; 1]>) -> Vec<Alignment> {
+    badge
+        .alignments
+        .iter()
+        .map(|a| Alignment {
+            kind,
+            target_name: a.name.clone(),
+            target_url: a.url.clone(),
+            target_description: a.description.clone(),
+            target_code: a.code.clone(),
+            target_framework: a.framework.clone(),
+        })
+        .collect()
+}
+
+/// An award's evidence, typed for OB 3.0 (`kind`) or untyped for OB 2.0.
+pub fn evidence(award: &Award, kind: Option<[&'static str; 1]>) -> Vec<Evidence> {
+    award
+        .evidence
+        .iter()
+        .map(|e| Evidence {
+            id: e.url.clone(),
+            kind,
+            name: e.name.clone(),
+            description: e.description.clone(),
+            narrative: e.narrative.clone(),
+        })
+        .collect()
+}
+
+fn email_identity(identity_hash: String, salt: String) -> IdentityObject {
+    IdentityObject {
+        kind: "IdentityObject",
+        identity_type: "emailAddress",
+        hashed: true,
+        identity_hash,
+        salt,
+    }
+}
+
+/// Which record of the repository a value of a credential comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    /// site.toml (`issuer.name`, …).
+    Site,
+    /// The `[badge]` table.
+    Badge,
+    /// The `[[award]]`.
+    Award,
+}
+
+/// The repository field a credential's JSON path comes from, e.g.
+/// `$.credentialSubject.achievement.tag[2]` → (`Badge`, `tags[2]`), so a
+/// problem found in the credential can be reported where it was written.
+pub fn source_field(json_path: &str) -> Option<(Record, String)> {
+    let (head, index, rest) = split_index(json_path);
+    let indexed = |field: &str, suffix: &str| match index {
+        Some(i) => format!("{field}[{i}]{suffix}"),
+        None => field.to_string(),
+    };
+    let found = match (head, rest) {
+        ("$.name", "") => (Record::Badge, "name".to_string()),
+        ("$.credentialSubject.narrative", "") => (Record::Award, "narrative".to_string()),
+        ("$.evidence", ".id") => (Record::Award, indexed("evidence", ".url")),
+        ("$.evidence", field @ (".name" | ".description" | ".narrative")) => {
+            (Record::Award, indexed("evidence", field))
+        }
+        ("$.evidence", _) => (Record::Award, indexed("evidence", "")),
+        ("$.credentialSubject.achievement.tag", "") => (Record::Badge, indexed("tags", "")),
+        ("$.credentialSubject.achievement.alignment", field) => {
+            let name = match field {
+                ".targetName" => ".name",
+                ".targetUrl" => ".url",
+                ".targetDescription" => ".description",
+                ".targetCode" => ".code",
+                ".targetFramework" => ".framework",
+                _ => ".name",
+            };
+            (Record::Badge, indexed("alignment", name))
+        }
+        ("$.credentialSubject.achievement.name", "") => (Record::Badge, "name".into()),
+        ("$.credentialSubject.achievement.description", "") => {
+            (Record::Badge, "description".into())
+        }
+        ("$.credentialSubject.achievement.achievementType", "") => {
+            (Record::Badge, "achievement_type".into())
+        }
+        ("$.credentialSubject.achievement.criteria.narrative", "") => {
+            (Record::Badge, "criteria".into())
+        }
+        ("$.credentialSubject.achievement.image.caption", "") => {
+            (Record::Badge, "image_alt".into())
+        }
+        (issuer, "") if issuer.starts_with("$.issuer.") => {
+            let field = &issuer["$.issuer.".len()..];
+            let field = field.split('.').next().unwrap_or(field);
+            (Record::Site, format!("issuer.{field}"))
+        }
+        _ => return None,
+    };
+    Some(found)
+}
+
+/// `$.a.b[3].c` → (`$.a.b`, Some(3), `.c`); without an index, (path, None, "").
+fn split_index(path: &str) -> (&str, Option<usize>, &str) {
+    if let Some(open) = path.find('[')
+        && let Some(close) = path[open..].find(']')
+        && let Ok(i) = path[open + 1..open + close].parse()
+    {
+        return (&path[..open], Some(i), &path[open + close + 1..]);
+    }
+    (path, None, "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_paths_map_to_the_fields_they_come_from() {
+        let cases = [
+            (
+                "$.credentialSubject.achievement.tag[2]",
+                Record::Badge,
+                "tags[2]",
+            ),
+            ("$.credentialSubject.narrative", Record::Award, "narrative"),
+            ("$.evidence[1].id", Record::Award, "evidence[1].url"),
+            (
+                "$.evidence[0].narrative",
+                Record::Award,
+                "evidence[0].narrative",
+            ),
+            (
+                "$.credentialSubject.achievement.alignment[0].targetUrl",
+                Record::Badge,
+                "alignment[0].url",
+            ),
+            (
+                "$.credentialSubject.achievement.criteria.narrative",
+                Record::Badge,
+                "criteria",
+            ),
+            ("$.issuer.description", Record::Site, "issuer.description"),
+            ("$.name", Record::Badge, "name"),
+        ];
+        for (path, record, field) in cases {
+            assert_eq!(
+                source_field(path),
+                Some((record, field.to_string())),
+                "{path}"
+            );
+        }
+        assert_eq!(source_field("$.credentialSchema[0].type"), None);
+    }
+}

@@ -1,0 +1,201 @@
+//! The output layout: every path of a built site, relative to its root, and
+//! every absolute URL made from them. This is the permanent-URL contract of
+//! design.md §4 in one place: pages, credentials, the lock, `verify` and the
+//! templates (through the views) all ask this module, so a path is spelled
+//! out once.
+//!
+//! Paths are `/`-separated and made only of validated slugs and ids.
+
+/// The issuer home page.
+pub const HOME: &str = "index.html";
+/// The OB 2.0 issuer profile.
+pub const ISSUER_PROFILE: &str = "issuer.json";
+/// The verification page's folder and file.
+pub const VERIFY_DIR: &str = "verify/";
+pub const VERIFY_PAGE: &str = "verify/index.html";
+/// Served by static hosts for every missing path, at any depth.
+pub const NOT_FOUND: &str = "404.html";
+pub const SITEMAP: &str = "sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
+/// Tells GitHub Pages not to run Jekyll, which drops dot-folders
+/// (`.well-known/`). Its presence also marks a folder as Rosette's output.
+pub const NOJEKYLL: &str = ".nojekyll";
+/// Where the files of `site/static/` go.
+pub const STATIC_DIR: &str = "static/";
+/// The folder of all award folders, and the credential file inside each.
+pub const AWARDS_DIR: &str = "awards/";
+pub const CREDENTIAL_FILE: &str = "credential.json";
+
+/// `did.json` for a site served from a sub-folder (`https://host/path/` is
+/// `did:web:host:path`), `.well-known/did.json` for a host root.
+pub fn did_document(base_url: &str) -> &'static str {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    if path == "/" {
+        ".well-known/did.json"
+    } else {
+        "did.json"
+    }
+}
+
+pub fn badge_dir(slug: &str) -> String {
+    format!("badges/{slug}/")
+}
+
+pub fn badge_page(slug: &str) -> String {
+    format!("badges/{slug}/index.html")
+}
+
+pub fn achievement(slug: &str) -> String {
+    format!("badges/{slug}/achievement.json")
+}
+
+pub fn badge_class(slug: &str) -> String {
+    format!("badges/{slug}/badgeclass.json")
+}
+
+/// The badge image; `extension` is `png` or `svg`.
+pub fn badge_image(slug: &str, extension: &str) -> String {
+    format!("badges/{slug}/image.{extension}")
+}
+
+pub fn award_dir(id: &str) -> String {
+    format!("{AWARDS_DIR}{id}/")
+}
+
+pub fn award_page(id: &str) -> String {
+    format!("{AWARDS_DIR}{id}/index.html")
+}
+
+pub fn credential(id: &str) -> String {
+    format!("{AWARDS_DIR}{id}/{CREDENTIAL_FILE}")
+}
+
+pub fn assertion(id: &str) -> String {
+    format!("{AWARDS_DIR}{id}/assertion.json")
+}
+
+/// Revocation status list number `list` (1-based).
+pub fn status_list(list: usize) -> String {
+    if list == 1 {
+        "status/revocation.json".to_string()
+    } else {
+        format!("status/revocation-{list}.json")
+    }
+}
+
+pub fn page_dir(slug: &str) -> String {
+    format!("pages/{slug}/")
+}
+
+pub fn page(slug: &str) -> String {
+    format!("pages/{slug}/index.html")
+}
+
+/// A file of `site/static/` (`rel` relative to it).
+pub fn static_file(rel: &str) -> String {
+    format!("{STATIC_DIR}{rel}")
+}
+
+/// The page file of a folder path (`badges/x/` → `badges/x/index.html`).
+pub fn index_of(dir: &str) -> String {
+    format!("{dir}index.html")
+}
+
+/// How a page at `path` links back to the site root: `""`, `"../"`, ….
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// Absolute URLs: the base URL (ending with `/`) joined with a path above.
+#[derive(Debug, Clone, Copy)]
+pub struct Urls<'a> {
+    base: &'a str,
+}
+
+impl<'a> Urls<'a> {
+    pub fn new(base_url: &'a str) -> Self {
+        Urls { base: base_url }
+    }
+
+    pub fn base(&self) -> &'a str {
+        self.base
+    }
+
+    /// `base` + `path`.
+    pub fn of(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn credential(&self, award: &str) -> String {
+        self.of(&credential(award))
+    }
+
+    pub fn assertion(&self, award: &str) -> String {
+        self.of(&assertion(award))
+    }
+
+    pub fn award_page(&self, award: &str) -> String {
+        self.of(&award_dir(award))
+    }
+
+    pub fn achievement(&self, badge: &str) -> String {
+        self.of(&achievement(badge))
+    }
+
+    pub fn badge_page(&self, badge: &str) -> String {
+        self.of(&badge_dir(badge))
+    }
+
+    pub fn badge_class(&self, badge: &str) -> String {
+        self.of(&badge_class(badge))
+    }
+
+    pub fn badge_image(&self, badge: &str, extension: &str) -> String {
+        self.of(&badge_image(badge, extension))
+    }
+
+    pub fn issuer_profile(&self) -> String {
+        self.of(ISSUER_PROFILE)
+    }
+
+    pub fn status_list(&self, list: usize) -> String {
+        self.of(&status_list(list))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_documents_sit_at_the_root_or_in_well_known() {
+        assert_eq!(did_document("https://example.org/"), ".well-known/did.json");
+        assert_eq!(
+            did_document("https://example.org:8443/"),
+            ".well-known/did.json"
+        );
+        assert_eq!(
+            did_document("https://example.github.io/badges/"),
+            "did.json"
+        );
+        assert_eq!(did_document("http://localhost:8000/a/b/"), "did.json");
+    }
+
+    #[test]
+    fn pages_link_back_to_the_root() {
+        assert_eq!(root_of(HOME), "");
+        assert_eq!(root_of(&award_page("a-1")), "../../");
+        assert_eq!(root_of(VERIFY_PAGE), "../");
+        assert_eq!(status_list(1), "status/revocation.json");
+        assert_eq!(status_list(3), "status/revocation-3.json");
+        let urls = Urls::new("https://example.org/b/");
+        assert_eq!(
+            urls.credential("x"),
+            "https://example.org/b/awards/x/credential.json"
+        );
+        assert_eq!(urls.badge_page("s"), "https://example.org/b/badges/s/");
+    }
+}

@@ -1,0 +1,231 @@
+//! Read the badge repository from disk.
+//!
+//! Walks `site/` and `badges/` in sorted order, reads every file the formats
+//! define, and parses the TOML ones. Nothing is interpreted yet: that is
+//! validation's job. Problems (unreadable files, bad TOML, stray files) are
+//! collected, never fatal on their own.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use super::input::{self, BadgeFileInput, SiteFile};
+use super::limits;
+use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
+
+/// The relative path of the site settings file.
+pub const SITE_FILE: &str = "site/site.toml";
+
+/// Everything read from a repository.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub root: PathBuf,
+    pub sources: Sources,
+    pub site: Option<SiteFile>,
+    /// `badges/<slug>.toml`, sorted by path.
+    pub badge_files: Vec<(String, BadgeFileInput)>,
+    /// `badges/<slug>/<name>.toml`, sorted by path.
+    pub award_files: Vec<(String, BadgeFileInput)>,
+    /// `site/pages/<slug>.md`: (relative path, text), sorted.
+    pub pages: Vec<(String, String)>,
+    /// Files below `site/static/`, relative to it, sorted.
+    pub static_files: Vec<String>,
+    /// Image files directly in `badges/` (relative paths), sorted.
+    pub badge_images: Vec<String>,
+}
+
+/// Reads the repository at `root`, recording every problem in `problems`.
+pub fn load(root: &Path, problems: &mut Diagnostics) -> Loaded {
+    let mut loaded = Loaded {
+        root: root.to_path_buf(),
+        ..Loaded::default()
+    };
+    match read_text(root, SITE_FILE, limits::TOML_FILE_BYTES, problems) {
+        Some(text) => {
+            loaded.site = input::parse_site(SITE_FILE, &text, problems);
+            loaded.sources.insert(SITE_FILE, text);
+        }
+        None if !root.join(SITE_FILE).exists() => problems.push(
+            Diagnostic::new(format!("no `{SITE_FILE}` in {}", root.display()))
+                .help("run `rosette init` to create a badge repository, or pass `--root DIR`"),
+        ),
+        None => {}
+    }
+    let pages = files_under(root, "site/pages", problems);
+    if pages.len() > limits::PAGES {
+        problems.push(too_many("site/pages", pages.len(), limits::PAGES, "pages"));
+        return loaded;
+    }
+    for rel in pages {
+        if rel.ends_with(".md") && depth(&rel) == 3 {
+            if let Some(text) = read_text(root, &rel, limits::PAGE_BYTES, problems) {
+                loaded.pages.push((rel, text));
+            }
+        } else {
+            problems.push(stray(&rel, "extra pages are `site/pages/<name>.md` files"));
+        }
+    }
+    loaded.static_files = files_under(root, "site/static", problems)
+        .into_iter()
+        .map(|rel| rel["site/static/".len()..].to_string())
+        .collect();
+    let badge_files = files_under(root, "badges", problems);
+    let tomls = badge_files.iter().filter(|f| f.ends_with(".toml")).count();
+    if tomls > limits::BADGES {
+        problems.push(too_many("badges", tomls, limits::BADGES, "TOML files"));
+        return loaded;
+    }
+    for rel in badge_files {
+        let is_toml = rel.ends_with(".toml");
+        match (depth(&rel), is_toml) {
+            (2, true) => {
+                if let Some(text) = read_text(root, &rel, limits::TOML_FILE_BYTES, problems) {
+                    let parsed = input::parse_badge_file(&rel, &text, problems);
+                    loaded.sources.insert(&rel, text);
+                    loaded.badge_files.push((rel, parsed));
+                }
+            }
+            (3, true) => {
+                if let Some(text) = read_text(root, &rel, limits::TOML_FILE_BYTES, problems) {
+                    let parsed = input::parse_badge_file(&rel, &text, problems);
+                    loaded.sources.insert(&rel, text);
+                    loaded.award_files.push((rel, parsed));
+                }
+            }
+            (_, true) => problems.push(stray(
+                &rel,
+                "award files are `badges/<slug>/<name>.toml`; deeper folders are not read",
+            )),
+            (2, false) => loaded.badge_images.push(rel),
+            _ => {} // images and other assets referenced with `image = "..."`
+        }
+    }
+    loaded
+}
+
+fn too_many(dir: &str, found: usize, limit: usize, what: &str) -> Diagnostic {
+    Diagnostic::in_file(dir, format!("too many {what}: {found} (at most {limit})"))
+        .help("Rosette reads at most this many; split the site into several repositories")
+}
+
+fn stray(rel: &str, help: &str) -> Diagnostic {
+    Diagnostic::in_file(rel, "file is not part of any known format").help(help)
+}
+
+/// Number of path components of a relative path.
+fn depth(rel: &str) -> usize {
+    rel.split('/').count()
+}
+
+/// Sorted relative paths (with `/`) of the regular files below `root/dir`.
+/// Symbolic links are reported, not followed: a repository must not be able
+/// to pull files from elsewhere on the machine into the published site.
+fn files_under(root: &Path, dir: &str, problems: &mut Diagnostics) -> Vec<String> {
+    let base = root.join(dir);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    for entry in WalkDir::new(&base).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                problems.push(Diagnostic::in_file(
+                    dir,
+                    format!("cannot read folder: {error}"),
+                ));
+                continue;
+            }
+        };
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+            problems.push(Diagnostic::new(format!(
+                "file name is not valid UTF-8: {}",
+                entry.path().display()
+            )));
+            continue;
+        };
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') && entry.depth() > 0 {
+            continue; // editor swap files, .DS_Store, .gitkeep
+        }
+        if entry.path_is_symlink() {
+            problems.push(
+                Diagnostic::in_file(&rel, "symbolic links are not allowed here")
+                    .help("copy the file into the repository instead"),
+            );
+        } else if entry.file_type().is_file() {
+            files.push(rel);
+        }
+    }
+    files
+}
+
+/// Reads a UTF-8 text file given by its repository-relative path, of at
+/// most `limit` bytes. A missing file is `None` without a problem.
+pub fn read_text(root: &Path, rel: &str, limit: u64, problems: &mut Diagnostics) -> Option<String> {
+    let path = root.join(rel);
+    match read_bounded(&path, limit) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(error) => {
+                let at = error.utf8_error().valid_up_to();
+                problems.push(
+                    Diagnostic::in_file(rel, format!("file is not valid UTF-8 (byte {at})"))
+                        .help("save the file as UTF-8"),
+                );
+                None
+            }
+        },
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) if error.kind() == std::io::ErrorKind::FileTooLarge => {
+            problems.push(
+                Diagnostic::in_file(rel, format!("file is too large ({error})"))
+                    .help("split it into several files"),
+            );
+            None
+        }
+        Err(error) => {
+            problems.push(Diagnostic::in_file(
+                rel,
+                format!("cannot read file: {error}"),
+            ));
+            None
+        }
+    }
+}
+
+/// Reads a whole file of at most `limit` bytes; a larger one is an error of
+/// kind `FileTooLarge` (checked before reading, then bounded while reading).
+pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = fs::File::open(path)?;
+    let too_large = |size: u64| {
+        std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("{} bytes; at most {limit}", size),
+        )
+    };
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Finds the repository root: the nearest folder at or above `start` that
+/// holds `site/site.toml`.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(SITE_FILE).is_file())
+        .map(Path::to_path_buf)
+}

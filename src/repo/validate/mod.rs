@@ -1,0 +1,195 @@
+//! Check everything that was loaded and build the [`Site`] model.
+//!
+//! Every check records its problem and carries on, so one run reports all of
+//! them (like rust-lang/team's `check`). The model is returned only when there
+//! were no problems at all. Every text is bounded in length (and Markdown in
+//! nesting, see [`super::limits`]), so what passes here renders and signs in
+//! time linear in its size.
+
+mod badge;
+pub mod rules;
+mod site;
+
+use std::collections::BTreeMap;
+
+use toml::Spanned;
+
+use super::limits;
+use super::load::Loaded;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::Site;
+
+/// Validates a loaded repository. `None` when `problems` is not empty.
+pub fn validate(loaded: Loaded, problems: &mut Diagnostics) -> Option<Site> {
+    let mut checker = Checker { problems };
+    let total: usize = loaded
+        .badge_files
+        .iter()
+        .chain(&loaded.award_files)
+        .map(|(_, parsed)| parsed.awards.len())
+        .sum();
+    if total > limits::AWARDS {
+        checker.error(
+            Diagnostic::in_file("badges", format!("too many awards: {total}"))
+                .label(format!("Rosette builds at most {} awards", limits::AWARDS)),
+        );
+        return None;
+    }
+    let site = loaded
+        .site
+        .as_ref()
+        .and_then(|s| site::settings(&mut checker, s, &loaded));
+    let pages = site::pages(&mut checker, &loaded.pages);
+    let badges = badge::badges(&mut checker, &loaded, site.as_ref().map(|s| s.recipients));
+    let mut site = site?;
+    if !checker.problems.is_empty() {
+        return None;
+    }
+    site.pages = pages;
+    site.badges = badges;
+    site.static_files = loaded.static_files;
+    Some(site)
+}
+
+/// Records problems against a file.
+pub(crate) struct Checker<'a> {
+    pub problems: &'a mut Diagnostics,
+}
+
+impl Checker<'_> {
+    /// Applies `rule` to a spanned string; on failure records "invalid
+    /// `field`: expected …" at the value.
+    pub fn check<T>(
+        &mut self,
+        file: &str,
+        field: &str,
+        value: &Spanned<String>,
+        rule: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        match rule(value.get_ref()) {
+            Ok(ok) => Some(ok),
+            Err(expected) => {
+                self.problems.push(
+                    Diagnostic::at(file, value.span(), format!("invalid `{field}`"))
+                        .label(format!("expected {expected}")),
+                );
+                None
+            }
+        }
+    }
+
+    /// A required non-empty one-line text (a name, a tag), kept as written.
+    pub fn text(&mut self, file: &str, field: &str, value: &Spanned<String>) -> Option<String> {
+        self.check(file, field, value, |v| {
+            rules::text(v)?;
+            rules::at_most(v, limits::SHORT_TEXT)
+        })
+        .map(|()| value.get_ref().clone())
+    }
+
+    /// An optional non-empty one-line text.
+    pub fn optional_text(
+        &mut self,
+        file: &str,
+        field: &str,
+        value: &Option<Spanned<String>>,
+    ) -> Option<String> {
+        value.as_ref().and_then(|v| self.text(file, field, v))
+    }
+
+    /// A required non-empty long text (a description).
+    pub fn long_text(
+        &mut self,
+        file: &str,
+        field: &str,
+        value: &Spanned<String>,
+    ) -> Option<String> {
+        self.check(file, field, value, |v| {
+            rules::text(v)?;
+            rules::at_most(v, limits::LONG_TEXT)
+        })
+        .map(|()| value.get_ref().clone())
+    }
+
+    /// A required Markdown text: long, and not nested too deeply.
+    pub fn markdown(&mut self, file: &str, field: &str, value: &Spanned<String>) -> Option<String> {
+        self.check(file, field, value, |v| {
+            rules::text(v)?;
+            rules::at_most(v, limits::LONG_TEXT)?;
+            rules::markdown(v)
+        })
+        .map(|()| value.get_ref().clone())
+    }
+
+    pub fn optional_markdown(
+        &mut self,
+        file: &str,
+        field: &str,
+        value: &Option<Spanned<String>>,
+    ) -> Option<String> {
+        value.as_ref().and_then(|v| self.markdown(file, field, v))
+    }
+
+    pub fn optional_long_text(
+        &mut self,
+        file: &str,
+        field: &str,
+        value: &Option<Spanned<String>>,
+    ) -> Option<String> {
+        value.as_ref().and_then(|v| self.long_text(file, field, v))
+    }
+
+    /// A list field holds at most [`limits::LIST_ITEMS`] entries; `spans`
+    /// are the entries' spans. Reports the first entry past the limit once.
+    pub fn list_len(
+        &mut self,
+        file: &str,
+        field: &str,
+        spans: impl ExactSizeIterator<Item = std::ops::Range<usize>>,
+    ) -> bool {
+        let count = spans.len();
+        match spans.into_iter().nth(limits::LIST_ITEMS) {
+            None => true,
+            Some(span) => {
+                self.error(
+                    Diagnostic::at(file, span, format!("too many `{field}`: {count}"))
+                        .label(format!("expected at most {}", limits::LIST_ITEMS)),
+                );
+                false
+            }
+        }
+    }
+
+    pub fn error(&mut self, diagnostic: Diagnostic) {
+        self.problems.push(diagnostic);
+    }
+}
+
+/// Finds values seen twice: returns, for each duplicate, the first place.
+pub(crate) struct FirstSeen {
+    seen: BTreeMap<String, (String, std::ops::Range<usize>)>,
+}
+
+impl FirstSeen {
+    pub fn new() -> Self {
+        FirstSeen {
+            seen: BTreeMap::new(),
+        }
+    }
+
+    /// Records `key` at (file, span); returns the earlier place if any.
+    pub fn insert(
+        &mut self,
+        key: &str,
+        file: &str,
+        span: std::ops::Range<usize>,
+    ) -> Option<(String, std::ops::Range<usize>)> {
+        match self.seen.get(key) {
+            Some(first) => Some(first.clone()),
+            None => {
+                self.seen.insert(key.to_string(), (file.to_string(), span));
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! Interoperability: our signed output checked by an independent
+//! implementation, the Digital Bazaar libraries that the Learner Credential
+//! Wallet and VerifierPlus run (interop/, Node.js, offline document loader).
+//!
+//! Needs `node` and `npm` (the packages are installed from interop's
+//! package-lock.json on first use); there is no silent skip.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use crate::common::*;
+use serde_json::Value;
+
+fn interop_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("interop")
+}
+
+/// Installs the pinned npm packages once per test run.
+fn npm_ready() {
+    static READY: OnceLock<()> = OnceLock::new();
+    READY.get_or_init(|| {
+        let dir = interop_dir();
+        let lock = std::fs::read(dir.join("package-lock.json")).expect("package-lock.json");
+        let stamp = dir.join("node_modules/.rosette-lock");
+        if std::fs::read(&stamp).ok().as_deref() == Some(&lock[..]) {
+            return;
+        }
+        let output = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&dir)
+            .output()
+            .expect("npm must be installed to run the interoperability tests");
+        assert!(
+            output.status.success(),
+            "npm ci failed: {}",
+            stderr(&output)
+        );
+        std::fs::write(stamp, lock).expect("stamp");
+    });
+}
+
+fn node(args: &[&str]) -> Output {
+    npm_ready();
+    Command::new("node")
+        .args(args)
+        .current_dir(interop_dir())
+        .output()
+        .expect("node must be installed to run the interoperability tests")
+}
+
+/// The official 1EdTech schema, for local checks only (it may not be committed).
+fn schema() -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/ob-verify/schemas/ob_v3p0_achievementcredential_schema.json");
+    path.is_file().then(|| path.to_string_lossy().into_owned())
+}
+
+/// Builds base + `overlay`, signed with the test key.
+fn signed_site(overlay: Option<&str>) -> tempfile::TempDir {
+    let overlay = overlay.map(|o| fixtures().join(o));
+    let repo = repo(overlay.as_deref());
+    let output = build(repo.path(), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    repo
+}
+
+fn verify_site(public: &Path, base: &str, extra: &[&str]) -> Output {
+    let public = public.to_string_lossy().into_owned();
+    let mut args = vec![
+        "verify-site.mjs",
+        public.as_str(),
+        base,
+        "--now",
+        "2026-06-01T00:00:00Z",
+    ];
+    args.extend_from_slice(extra);
+    let schema = schema();
+    if let Some(schema) = &schema {
+        args.extend_from_slice(&["--schema", schema.as_str()]);
+    } else {
+        eprintln!("note: ../shared/ob-verify/schemas not found; JSON Schema check not run");
+    }
+    node(&args)
+}
+
+#[test]
+fn digital_bazaar_verifies_every_credential_and_the_status_list() {
+    let repo = signed_site(None);
+    let output = verify_site(
+        &repo.path().join("public"),
+        "https://example.test/badges/",
+        &["--expect-revoked", "alpha-3"],
+    );
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}\n{}", stderr(&output));
+    assert!(
+        text.contains("ok ") && text.contains("revoked ") && text.contains("3 passed, 0 failed"),
+        "{text}"
+    );
+}
+
+/// Non-ASCII (é, ®, ’, emoji, RTL), Markdown, a percent-encoded did:web path
+/// and every optional field, canonicalised the same way by both stacks.
+#[test]
+fn non_ascii_and_markdown_everywhere_verify_independently() {
+    let repo = signed_site(Some("unicode"));
+    let output = verify_site(
+        &repo.path().join("public"),
+        "https://xn--exmple-cua.test/b%C3%A4dges/",
+        &["--expect-revoked", "alpha-3"],
+    );
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}\n{}", stderr(&output));
+    assert!(text.contains("3 passed, 0 failed"), "{text}");
+}
+
+/// Ed25519 is deterministic: the Digital Bazaar signer, given our unsigned
+/// credential and the same key, produces our proofValue byte for byte.
+#[test]
+fn digital_bazaar_signs_our_credentials_identically() {
+    let repo = signed_site(Some("unicode"));
+    let secret = std::fs::read_to_string(test_key())
+        .unwrap()
+        .trim()
+        .to_string();
+    for id in ["alpha-1", "alpha-2", "alpha-3"] {
+        let path = repo
+            .path()
+            .join(format!("public/awards/{id}/credential.json"));
+        let signed: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let proof = signed["proof"][0].clone();
+        let mut unsigned = signed.clone();
+        unsigned.as_object_mut().unwrap().remove("proof");
+        let input = repo.path().join(format!("{id}-unsigned.json"));
+        std::fs::write(&input, serde_json::to_vec(&unsigned).unwrap()).unwrap();
+        let input = input.to_string_lossy().into_owned();
+        let output = node(&[
+            "sign.mjs",
+            &input,
+            &secret,
+            proof["verificationMethod"].as_str().unwrap(),
+            proof["created"].as_str().unwrap(),
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let theirs: Value = serde_json::from_slice(&output.stdout).expect("sign.mjs prints JSON");
+        assert_eq!(
+            theirs["proof"][0]["proofValue"], proof["proofValue"],
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn digital_bazaar_rejects_a_tampered_credential() {
+    let repo = signed_site(None);
+    let path = repo.path().join("public/awards/alpha-1/credential.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"name\": \"Alpha\"", "\"name\": \"Alpha+\"");
+    std::fs::write(&path, text).unwrap();
+    let output = verify_site(
+        &repo.path().join("public"),
+        "https://example.test/badges/",
+        &["--expect-revoked", "alpha-3"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("FAIL") && stdout(&output).contains("alpha-1"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+/// The checker's own self-test against standards.md Appendix A.
+#[test]
+fn the_independent_checker_passes_its_own_self_test() {
+    let output = node(&["--test", "test/"]);
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
+}
+
+/// award.js (the default theme's page script) in Node with a minimal DOM:
+/// a page built before a revocation turns to "Revoked" once the re-signed
+/// status list is published, and expiry is judged with the visitor's clock.
+#[test]
+fn award_pages_check_the_status_list_live() {
+    let repo = signed_site(None);
+    let public = repo.path().join("public");
+    let run = |id: &str, now: &str| {
+        let public = public.to_string_lossy().into_owned();
+        let output = node(&["award-js.mjs", &public, id, now]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output).trim().to_string()
+    };
+    assert_eq!(
+        run("alpha-1", "2026-06-01T00:00:00Z"),
+        "status status-valid|static"
+    );
+    assert!(
+        run("alpha-2", "2027-01-02T00:00:00Z")
+            .starts_with("status status-expired|! Expired on 2026-12-31")
+    );
+    assert_eq!(
+        run("alpha-2", "2026-06-01T00:00:00Z"),
+        "status status-valid|static"
+    );
+
+    let cached_page = std::fs::read(public.join("awards/alpha-1/index.html")).unwrap();
+    let output = rosette(
+        repo.path(),
+        &[
+            "revoke",
+            "alpha-1",
+            "--reason",
+            "test",
+            "--on",
+            "2026-05-01",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(build(repo.path(), &[]).status.success());
+    std::fs::write(public.join("awards/alpha-1/index.html"), cached_page).unwrap();
+    assert!(run("alpha-1", "2026-06-01T00:00:00Z").starts_with("status status-revoked|"));
+}

@@ -1,0 +1,21 @@
+//! Rosette's integration tests: one test binary (it links once, which
+//! matters on 2 cores), one module per feature, as mdBook's testsuite.
+//! Fixture repositories are in `tests/fixtures/`, golden output in
+//! `tests/snapshots/`.
+
+#![allow(dead_code)]
+
+mod canon_support;
+mod common;
+
+mod build;
+mod check;
+mod init;
+mod interop;
+mod layers;
+mod ob2;
+mod revoke;
+mod safe_mode;
+mod signing;
+mod unicode;
+mod vectors;
