@@ -537,3 +537,65 @@ fn refuse_dangerous_out(root: &Path, out: &Path) -> Result<(), Error> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sink that refuses files whose path ends with `suffix`, like a
+    /// full disk would.
+    struct Full(&'static str);
+
+    impl Sink for Full {
+        fn put(&self, path: &str, _bytes: &[u8]) -> std::io::Result<()> {
+            if path.ends_with(self.0) {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::StorageFull,
+                    "no space left on device",
+                ))
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    fn fixture() -> (Plan, Secret) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base");
+        let secret = std::fs::read_to_string(root.join("../TEST-ONLY-signing-key.txt")).unwrap();
+        (plan(&root, None).unwrap(), Secret::parse(&secret).unwrap())
+    }
+
+    #[test]
+    fn a_full_disk_is_exit_code_2_in_every_stage() {
+        let (plan, secret) = fixture();
+        for stage in [
+            "credential.json",
+            "assertion.json",
+            "awards/alpha-1/index.html",
+            "badges/alpha/index.html",
+            "did.json",
+            "revocation.json",
+            "style.css",
+        ] {
+            let error = render_into(&plan, Some(&secret), &Full(stage)).unwrap_err();
+            assert_eq!(error.exit_code(), 2, "{stage}: {error}");
+            assert!(
+                error.to_string().contains("no space left"),
+                "{stage}: {error}"
+            );
+        }
+        assert_eq!(render_into(&plan, Some(&secret), &Discard).unwrap(), 3);
+    }
+
+    #[test]
+    fn locked_reports_name_every_unrecorded_badge_and_award() {
+        let (plan, _) = fixture();
+        let report = refuse_lock_change(&plan).unwrap_err().report();
+        assert!(
+            report.contains(
+                "not recorded: badges `alpha`, `beta`; awards `alpha-1`, `alpha-2`, `alpha-3`"
+            ),
+            "{report}"
+        );
+    }
+}

@@ -227,3 +227,93 @@ fn award_pages_check_the_status_list_live() {
     std::fs::write(public.join("awards/alpha-1/index.html"), cached_page).unwrap();
     assert!(run("alpha-1", "2026-06-01T00:00:00Z").starts_with("status status-revoked|"));
 }
+
+/// Tags whose canonical N-Quads sort one way by code point (RDFC-1.0) and
+/// the other by UTF-16 code unit (the wallets' JavaScript canonicaliser,
+/// digitalbazaar/rdf-canonize#52): an emoji against fullwidth forms and a
+/// ligature.
+const UNPORTABLE_TAGS: [&str; 4] = ["rust", "🦀 crab", "Ｒｕｓｔ fullwidth", "ﬁx ligature"];
+
+#[test]
+fn values_that_sort_differently_in_the_wallets_are_refused_where_they_are_written() {
+    let repo = repo(None);
+    let file = repo.path().join("badges/alpha.toml");
+    let tags = serde_json::to_string(&UNPORTABLE_TAGS).unwrap();
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("tags = [\"first\"]", &format!("tags = {tags}"));
+    std::fs::write(&file, text).unwrap();
+    for command in [&["check"][..], &["build", "--key", &test_key()][..]] {
+        let output = rosette(repo.path(), command);
+        let report = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{command:?}: {report}");
+        assert!(
+            report.contains("error: the credentials of badge `alpha` cannot be signed")
+                && report.contains("sort differently in the wallets' JavaScript canonicaliser")
+                && report.contains("--> badges/alpha.toml:6:"),
+            "{report}"
+        );
+        assert!(
+            report.contains("found 1 problem\n"),
+            "reported once: {report}"
+        );
+    }
+    assert!(!repo.path().join("public").exists());
+}
+
+/// The refusal is not over-cautious: the same credential, signed anyway,
+/// verifies in a spec-following verifier (PyLD, and Rosette's own) and fails
+/// in the stack the Learner Credential Wallet and VerifierPlus run.
+#[test]
+fn a_credential_signed_despite_the_sort_order_fails_only_in_the_wallet_stack() {
+    use rosette::credential::canon::{CanonError, Canonicalize, Canonicalizer};
+    use rosette::credential::integrity;
+    use rosette::credential::portable::Portable;
+
+    let repo = signed_site(None);
+    let path = repo.path().join("public/awards/alpha-1/credential.json");
+    let signed: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let mut options = signed["proof"][0].clone();
+    options.as_object_mut().unwrap().remove("proofValue");
+    let mut unsigned = signed.clone();
+    unsigned.as_object_mut().unwrap().remove("proof");
+    unsigned["credentialSubject"]["achievement"]["tag"] = serde_json::json!(UNPORTABLE_TAGS);
+    let canon = Canonicalizer::new().unwrap();
+    assert!(matches!(
+        Portable(&canon).canonicalize(&unsigned),
+        Err(CanonError::SortOrder { .. })
+    ));
+    let secret = std::fs::read_to_string(test_key()).unwrap();
+    let key = integrity::decode_secret_multikey(secret.trim()).unwrap();
+    let proof = integrity::sign(&canon, &unsigned, &options, &key).unwrap();
+    let resigned = integrity::attach_proof(&unsigned, proof).unwrap();
+    std::fs::write(&path, serde_json::to_vec_pretty(&resigned).unwrap()).unwrap();
+
+    let public = repo.path().join("public");
+    let base = "https://example.test/badges/";
+    let wallet_stack = verify_site(&public, base, &["--expect-revoked", "alpha-3"]);
+    assert_eq!(
+        wallet_stack.status.code(),
+        Some(1),
+        "{}",
+        stdout(&wallet_stack)
+    );
+    assert!(
+        stdout(&wallet_stack).contains("FAIL") && stdout(&wallet_stack).contains("alpha-1"),
+        "{}",
+        stdout(&wallet_stack)
+    );
+    let spec_stack = crate::pyld::pyld_verify(&public, base, &["--expect-revoked", "alpha-3"]);
+    assert!(
+        spec_stack.status.success() && stdout(&spec_stack).contains("ok alpha-1"),
+        "{}{}",
+        stdout(&spec_stack),
+        stderr(&spec_stack)
+    );
+    let ours = verify_at(
+        repo.path(),
+        "public/awards/alpha-1/credential.json",
+        "2026-06-01T00:00:00Z",
+    );
+    assert!(ours.status.success(), "{}", stdout(&ours));
+}

@@ -10,10 +10,12 @@ mod common;
 
 mod build;
 mod check;
+mod hostile;
 mod init;
 mod interop;
 mod layers;
 mod ob2;
+mod pyld;
 mod revoke;
 mod safe_mode;
 mod signing;

@@ -412,3 +412,38 @@ fn an_oversized_did_document_is_warned_about() {
     let small = crate::common::repo(None);
     assert!(!stderr(&build(small.path(), &[])).contains("did.json is"));
 }
+
+/// A site's credentials share one status list: it is fetched and verified
+/// once per run, not once per credential.
+#[test]
+fn each_status_list_is_verified_once_per_run() {
+    use rosette::verify::StatusLists;
+    let repo = repo(None);
+    assert!(build(repo.path(), &[]).status.success());
+    let public = repo.path().join("public");
+    let canon = Canonicalizer::new().unwrap();
+    let lists = StatusLists::new(&canon);
+    let resolver = Resolver {
+        site: Some((public.clone(), "https://example.test/badges/".into())),
+        network: false,
+    };
+    let entry_of = |id: &str| {
+        read_json(&public.join(format!("awards/{id}/credential.json")))["credentialStatus"].clone()
+    };
+    let issuer = "did:web:example.test:badges";
+    assert_eq!(
+        lists.is_revoked(&entry_of("alpha-3"), issuer, &resolver),
+        Ok(true)
+    );
+    fs::remove_file(public.join("status/revocation.json")).unwrap();
+    assert_eq!(
+        lists.is_revoked(&entry_of("alpha-1"), issuer, &resolver),
+        Ok(false)
+    );
+    let fresh = StatusLists::new(&canon);
+    assert!(
+        fresh
+            .is_revoked(&entry_of("alpha-1"), issuer, &resolver)
+            .is_err()
+    );
+}

@@ -120,7 +120,9 @@ fn badge(
     let mut tags = Vec::new();
     let mut tags_ok = c.list_len(file, "tags", input.tags.iter().map(|t| t.span()));
     let mut seen = std::collections::HashSet::new();
-    for tag in input.tags.iter().take(limits::LIST_ITEMS) {
+    // A list that is too long is one problem: its items are not checked.
+    let checked = if tags_ok { input.tags.len() } else { 0 };
+    for tag in input.tags.iter().take(checked) {
         match c.text(file, "tags", tag) {
             Some(t) if seen.insert(t.clone()) => tags.push(t),
             Some(_) => {
@@ -140,7 +142,12 @@ fn badge(
         "badge.alignment",
         input.alignment.iter().map(|a| a.name.span()),
     );
-    for a in input.alignment.iter().take(limits::LIST_ITEMS) {
+    let checked = if alignments_ok {
+        input.alignment.len()
+    } else {
+        0
+    };
+    for a in input.alignment.iter().take(checked) {
         let name = c.text(file, "alignment.name", &a.name);
         let url = c.check(file, "alignment.url", &a.url, rules::web_url);
         let description = c.optional_long_text(file, "alignment.description", &a.description);
@@ -400,7 +407,7 @@ fn award(
     let evidence: Vec<Option<Evidence>> = input
         .evidence
         .iter()
-        .take(limits::LIST_ITEMS)
+        .take(if evidence_ok { input.evidence.len() } else { 0 })
         .map(|e| evidence(c, file, e.get_ref(), e.span()))
         .collect();
     let revoked = input.revoked.as_ref().map(|r| {

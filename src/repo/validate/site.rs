@@ -1,7 +1,6 @@
 //! Checks of `site/site.toml` and `site/pages/`.
 
 use super::super::input::SiteFile;
-use super::super::limits;
 use super::super::load::{Loaded, SITE_FILE};
 use super::{Checker, FirstSeen, rules};
 use crate::credential::multikey;
@@ -139,7 +138,8 @@ fn keys(c: &mut Checker, input: &SiteFile) -> Option<Vec<Key>> {
     let mut ok = c.list_len(F, "keys", input.keys.iter().map(|k| k.id.span()));
     let mut keys = Vec::new();
     let mut seen = FirstSeen::new();
-    for key in input.keys.iter().take(limits::LIST_ITEMS) {
+    let checked = if ok { input.keys.len() } else { 0 };
+    for key in input.keys.iter().take(checked) {
         let id = c.check(F, "keys.id", &key.id, rules::key_id);
         if id.is_some()
             && let Some((file, span)) = seen.insert(key.id.get_ref(), F, key.id.span())
