@@ -41,7 +41,16 @@ pub struct Site {
     /// Absolute URL where the output is served; always ends with `/`.
     pub base_url: String,
     pub title: String,
+    /// The default language (BCP 47).
     pub language: String,
+    /// Every language of the site, the default first (just `language` when
+    /// site.toml lists no `languages`).
+    pub languages: Vec<String>,
+    /// Whether site.toml lists `languages`: achievements then state their
+    /// `inLanguage` (a single-language site's output does not change).
+    pub declares_languages: bool,
+    /// `[translations.<lang>]`, by language.
+    pub translations: BTreeMap<String, SiteTranslation>,
     pub theme: String,
     pub recipients: RecipientPolicy,
     pub issuer: Issuer,
@@ -56,6 +65,14 @@ pub struct Site {
     pub root: PathBuf,
     /// Spans of site.toml's values (`issuer.name`, …).
     pub spans: FieldSpans,
+}
+
+/// The site's texts in a further language; `None` falls back to the default.
+#[derive(Debug, Clone, Default)]
+pub struct SiteTranslation {
+    pub title: Option<String>,
+    /// The issuer's description.
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -97,12 +114,90 @@ pub struct Badge {
     pub tags: Vec<String>,
     pub valid_for: Option<Period>,
     pub alignments: Vec<Alignment>,
+    /// A pathway: the slugs of badges a recipient earns first (all of them).
+    pub requires: Vec<String>,
+    /// A pathway: `count` of these badges first.
+    pub requires_any: Option<RequiresAny>,
+    /// What every award must show.
+    pub completion: Option<Completion>,
+    /// `[badge.translations.<lang>]`, by language.
+    pub translations: BTreeMap<String, BadgeTranslation>,
+    /// Endorsements by other issuers (`badges/<slug>/endorsements/*.json`),
+    /// sorted by file; their signatures are verified by the build.
+    pub endorsements: Vec<Endorsement>,
+    /// Copies of endorsers' DID documents (`endorsements/*.did.json`).
+    pub endorser_documents: Vec<DidCopy>,
     /// Sorted by issue date, then id.
     pub awards: Vec<Award>,
     /// `badges/<slug>.toml`.
     pub file: String,
     /// Spans of the `[badge]` values in `file`.
     pub spans: FieldSpans,
+}
+
+/// `requires_any = { count, of }`: at least `count` of the badges `of`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequiresAny {
+    pub count: usize,
+    pub of: Vec<String>,
+}
+
+/// `[badge.completion]`: what every (unrevoked) award must show.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Completion {
+    /// The award needs a `narrative`: the learner's reflection.
+    pub reflection: bool,
+    /// Evidence items every award carries, matched by `evidence.name`
+    /// (ignoring case and surrounding spaces).
+    pub evidence: Vec<String>,
+}
+
+impl Completion {
+    /// Whether an evidence item named `name` is the standard's `item`:
+    /// compared trimmed and ignoring case.
+    pub fn item_matches(item: &str, name: &str) -> bool {
+        item.trim().to_lowercase() == name.trim().to_lowercase()
+    }
+}
+
+/// A badge's texts in a further language; `None` falls back to the default.
+#[derive(Debug, Clone, Default)]
+pub struct BadgeTranslation {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Markdown.
+    pub criteria: Option<String>,
+    pub image_alt: Option<String>,
+}
+
+/// An `EndorsementCredential` of this badge by another issuer, as read from
+/// the repository (its shape checked; its signature is checked by the build).
+#[derive(Debug, Clone)]
+pub struct Endorsement {
+    /// `badges/<slug>/endorsements/<name>.json`.
+    pub file: String,
+    /// The signed document, attached to the achievement as it is.
+    pub document: serde_json::Value,
+    /// The endorser (the credential's `issuer.id`).
+    pub issuer_id: String,
+    pub issuer_name: Option<String>,
+    pub issuer_url: Option<String>,
+    /// `credentialSubject.id`: must be this badge's achievement id.
+    pub subject: String,
+    /// `credentialSubject.endorsementComment` (Markdown).
+    pub comment: Option<String>,
+    /// `validFrom`, as written.
+    pub valid_from: String,
+}
+
+/// A copy of a DID document kept in the repository, so the build can check
+/// an endorser's signature without the network.
+#[derive(Debug, Clone)]
+pub struct DidCopy {
+    pub file: String,
+    /// The DID (the document's `id`).
+    pub id: String,
+    pub document: serde_json::Value,
 }
 
 #[derive(Debug, Clone)]
@@ -143,6 +238,9 @@ pub struct Recipient {
     pub identity: Identity,
     /// Shown on pages only when given.
     pub name: Option<String>,
+    /// A public slug the learner chose: `earners/<handle>/` lists the awards
+    /// that carry it.
+    pub handle: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -180,5 +278,62 @@ impl Site {
 
     pub fn award_count(&self) -> usize {
         self.badges.iter().map(|b| b.awards.len()).sum()
+    }
+
+    /// The badge with this slug (badges are sorted by slug).
+    pub fn badge(&self, slug: &str) -> Option<&Badge> {
+        self.badges
+            .binary_search_by(|b| b.slug.as_str().cmp(slug))
+            .ok()
+            .map(|i| &self.badges[i])
+    }
+
+    /// The further languages: every language but the default.
+    pub fn further_languages(&self) -> &[String] {
+        self.languages.get(1..).unwrap_or_default()
+    }
+}
+
+impl Badge {
+    /// Whether the badge is part of a pathway (it requires other badges).
+    pub fn has_requirements(&self) -> bool {
+        !self.requires.is_empty() || self.requires_any.is_some()
+    }
+
+    /// Every badge this one requires directly, `requires` then `requires_any`.
+    pub fn required_slugs(&self) -> impl Iterator<Item = &str> {
+        self.requires
+            .iter()
+            .chain(self.requires_any.iter().flat_map(|any| any.of.iter()))
+            .map(String::as_str)
+    }
+
+    /// The badge's `name` in `lang`, or in the default language.
+    pub fn name_in(&self, lang: &str) -> &str {
+        self.translations
+            .get(lang)
+            .and_then(|t| t.name.as_deref())
+            .unwrap_or(&self.name)
+    }
+}
+
+impl Identity {
+    /// Whether two identities name the same person, as far as the repository
+    /// can tell: plaintext emails compare lowercased, hashes by value (a
+    /// plaintext email against a hash is hashed with that hash's salt by
+    /// `hash`), DIDs by value. Different kinds never match.
+    pub fn same_as(&self, other: &Identity, hash: impl Fn(&str, &str) -> String) -> bool {
+        match (self, other) {
+            (Identity::Email(a), Identity::Email(b)) => a == b,
+            (Identity::Did(a), Identity::Did(b)) => a == b,
+            (Identity::EmailHash { hash: a, .. }, Identity::EmailHash { hash: b, .. }) => {
+                a.eq_ignore_ascii_case(b)
+            }
+            (Identity::Email(email), Identity::EmailHash { hash: h, salt })
+            | (Identity::EmailHash { hash: h, salt }, Identity::Email(email)) => {
+                hash(email, salt).eq_ignore_ascii_case(h)
+            }
+            _ => false,
+        }
     }
 }

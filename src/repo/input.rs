@@ -6,6 +6,8 @@
 //! A file is parsed table by table (`[badge]`, each `[[award]]`) so that one
 //! broken award does not hide the problems of the others.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
@@ -26,9 +28,25 @@ pub struct SiteFile {
     pub theme: Option<Spanned<String>>,
     #[serde(default)]
     pub recipients: Option<Spanned<RecipientPolicy>>,
+    /// Every language of the site, the default (`language`) first.
+    #[serde(default)]
+    pub languages: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `[translations.<lang>]`: the site's texts in a further language.
+    #[serde(default)]
+    pub translations: BTreeMap<Spanned<String>, SiteTranslationInput>,
     pub issuer: IssuerInput,
     #[serde(default)]
     pub keys: Vec<KeyInput>,
+}
+
+/// `[translations.<lang>]` of site.toml: `title` and the issuer's `description`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteTranslationInput {
+    #[serde(default)]
+    pub title: Option<Spanned<String>>,
+    #[serde(default)]
+    pub description: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,6 +89,52 @@ pub struct BadgeInput {
     pub valid_for: Option<Spanned<String>>,
     #[serde(default)]
     pub alignment: Vec<AlignmentInput>,
+    /// A pathway: every one of these badges first.
+    #[serde(default)]
+    pub requires: Vec<Spanned<String>>,
+    /// A pathway: `count` of these badges first.
+    #[serde(default)]
+    pub requires_any: Option<Spanned<RequiresAnyInput>>,
+    /// What every award of the badge must show.
+    #[serde(default)]
+    pub completion: Option<Spanned<CompletionInput>>,
+    /// `[badge.translations.<lang>]`.
+    #[serde(default)]
+    pub translations: BTreeMap<Spanned<String>, BadgeTranslationInput>,
+}
+
+/// `requires_any = { count = N, of = ["a", "b"] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequiresAnyInput {
+    pub count: Spanned<i64>,
+    pub of: Vec<Spanned<String>>,
+}
+
+/// `[badge.completion]`: the completion standard.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompletionInput {
+    /// Every award needs a `narrative` (the learner's reflection).
+    #[serde(default)]
+    pub reflection: Option<Spanned<bool>>,
+    /// Evidence items every award must carry, matched by `evidence.name`.
+    #[serde(default)]
+    pub evidence: Vec<Spanned<String>>,
+}
+
+/// `[badge.translations.<lang>]`: any of the badge's texts in that language.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BadgeTranslationInput {
+    #[serde(default)]
+    pub name: Option<Spanned<String>>,
+    #[serde(default)]
+    pub description: Option<Spanned<String>>,
+    #[serde(default)]
+    pub criteria: Option<Spanned<String>>,
+    #[serde(default)]
+    pub image_alt: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,6 +181,9 @@ pub struct RecipientInput {
     pub did: Option<Spanned<String>>,
     #[serde(default)]
     pub name: Option<Spanned<String>>,
+    /// A public slug the learner chose: `earners/<handle>/` lists their awards.
+    #[serde(default)]
+    pub handle: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -364,6 +431,19 @@ mod tests {
             only.help.as_deref(),
             Some("TOML dates are written without quotes: 2026-03-02")
         );
+    }
+
+    #[test]
+    fn translation_tables_keep_the_span_of_their_language() {
+        let text = "[badge]\nname = \"A\"\ndescription = \"d\"\ncriteria = \"c\"\nimage_alt = \"x\"\nrequires_any = { count = 1, of = [\"b\"] }\n\n[badge.translations.fr]\nname = \"Un\"\n";
+        let mut problems = Diagnostics::default();
+        let parsed = parse_badge_file("badges/x.toml", text, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        let (badge, _) = parsed.badge.unwrap();
+        let (lang, translation) = badge.translations.iter().next().unwrap();
+        assert_eq!(&text[lang.span()], "fr");
+        assert_eq!(translation.name.as_ref().unwrap().get_ref(), "Un");
+        assert_eq!(*badge.requires_any.unwrap().get_ref().count.get_ref(), 1);
     }
 
     #[test]

@@ -31,3 +31,6 @@ pub const LONG_TEXT: usize = 100_000;
 pub const MARKDOWN_DEPTH: usize = 16;
 /// Revocation status lists (each holds 65,536 awards before the next starts).
 pub const STATUS_LISTS: usize = 64;
+/// An endorsement (`badges/<slug>/endorsements/*.json`) or a copy of an
+/// endorser's DID document.
+pub const ENDORSEMENT_BYTES: u64 = 1 << 20;

@@ -33,6 +33,9 @@ pub struct Loaded {
     pub static_files: Vec<String>,
     /// Image files directly in `badges/` (relative paths), sorted.
     pub badge_images: Vec<String>,
+    /// `badges/<slug>/endorsements/*.json` (endorsements and copies of
+    /// endorsers' DID documents, `*.did.json`): (relative path, text), sorted.
+    pub endorsement_files: Vec<(String, String)>,
 }
 
 /// Reads the repository at `root`, recording every problem in `problems`.
@@ -98,6 +101,24 @@ pub fn load(root: &Path, problems: &mut Diagnostics) -> Loaded {
                 "award files are `badges/<slug>/<name>.toml`; deeper folders are not read",
             )),
             (2, false) => loaded.badge_images.push(rel),
+            (4, false) if in_endorsements(&rel) => {
+                if !rel.ends_with(".json") {
+                    problems.push(stray(
+                        &rel,
+                        "an endorsements folder holds endorsements (`<name>.json`) and copies of \
+                         endorsers' DID documents (`<name>.did.json`)",
+                    ));
+                } else if let Some(text) =
+                    read_text(root, &rel, limits::ENDORSEMENT_BYTES, problems)
+                {
+                    loaded.sources.insert(&rel, text.clone());
+                    loaded.endorsement_files.push((rel, text));
+                }
+            }
+            (_, false) if rel.split('/').nth(2) == Some("endorsements") => problems.push(stray(
+                &rel,
+                "endorsements are `badges/<slug>/endorsements/<name>.json`; deeper folders are not read",
+            )),
             _ => {} // images and other assets referenced with `image = "..."`
         }
     }
@@ -111,6 +132,11 @@ fn too_many(dir: &str, found: usize, limit: usize, what: &str) -> Diagnostic {
 
 fn stray(rel: &str, help: &str) -> Diagnostic {
     Diagnostic::in_file(rel, "file is not part of any known format").help(help)
+}
+
+/// Whether `rel` (4 components) is `badges/<slug>/endorsements/<file>`.
+fn in_endorsements(rel: &str) -> bool {
+    rel.split('/').nth(2) == Some("endorsements")
 }
 
 /// Number of path components of a relative path.

@@ -38,6 +38,12 @@ cases! {
     recipients => "recipients",
     bad_values => "bad-values",
     not_utf8 => "not-utf8",
+    pathways => "pathways",
+    completion => "completion",
+    handles => "handles",
+    languages => "languages",
+    translations => "translations",
+    endorsement_files => "endorsement-files",
 }
 
 #[test]
@@ -58,6 +64,12 @@ fn every_fixture_has_a_test() {
         "bad-values",
         "not-utf8",
         "no-site",
+        "pathways",
+        "completion",
+        "handles",
+        "languages",
+        "translations",
+        "endorsement-files",
     ];
     for entry in std::fs::read_dir(fixtures().join("invalid")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();

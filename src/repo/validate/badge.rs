@@ -3,14 +3,17 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::super::input::{AwardInput, BadgeInput, EvidenceInput, RecipientInput};
+use super::super::input::{
+    AwardInput, BadgeInput, BadgeTranslationInput, CompletionInput, EvidenceInput, RecipientInput,
+    RequiresAnyInput,
+};
 use super::super::limits;
 use super::super::load::Loaded;
 use super::{Checker, FirstSeen, rules};
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    Alignment, Award, Badge, BadgeImage, Evidence, FieldSpans, Identity, Period, Recipient,
-    RecipientPolicy, Revocation,
+    Alignment, Award, Badge, BadgeImage, BadgeTranslation, Completion, Evidence, FieldSpans,
+    Identity, Period, Recipient, RecipientPolicy, RequiresAny, Revocation,
 };
 
 pub(super) fn badges(
@@ -164,6 +167,16 @@ fn badge(
             _ => alignments_ok = false,
         }
     }
+    let requires = requires(c, file, slug, input);
+    let requires_any = input
+        .requires_any
+        .as_ref()
+        .map(|any| requires_any(c, file, slug, any.get_ref(), any.span(), &input.requires));
+    let completion = input
+        .completion
+        .as_ref()
+        .map(|standard| completion(c, file, standard.get_ref()));
+    let translations = translations(c, file, &input.translations);
     if !(tags_ok && alignments_ok) {
         return None;
     }
@@ -178,10 +191,210 @@ fn badge(
         tags,
         valid_for: valid_for.map(|p| p.ok_or(())).transpose().ok()?,
         alignments,
+        requires: requires?,
+        requires_any: requires_any.map(|r| r.ok_or(())).transpose().ok()?,
+        completion: completion.map(|r| r.ok_or(())).transpose().ok()?,
+        translations: translations?,
+        endorsements: Vec::new(),
+        endorser_documents: Vec::new(),
         awards: Vec::new(),
         file: file.to_string(),
         spans: badge_spans(input),
     })
+}
+
+/// `requires`: slugs, each once, not the badge itself (whether they exist
+/// and whether pathways loop is checked over the whole repository).
+fn requires(c: &mut Checker, file: &str, slug: &str, input: &BadgeInput) -> Option<Vec<String>> {
+    if !c.list_len(file, "requires", input.requires.iter().map(|r| r.span())) {
+        return None;
+    }
+    pathway_list(c, file, "requires", slug, &input.requires, &[])
+}
+
+fn requires_any(
+    c: &mut Checker,
+    file: &str,
+    slug: &str,
+    input: &RequiresAnyInput,
+    span: std::ops::Range<usize>,
+    requires: &[toml::Spanned<String>],
+) -> Option<RequiresAny> {
+    if input.of.is_empty() {
+        c.error(
+            Diagnostic::at(file, span, "`requires_any.of` is empty")
+                .label("expected the badges to choose from")
+                .help("for example `requires_any = { count = 1, of = [\"a\", \"b\"] }`"),
+        );
+        return None;
+    }
+    if !c.list_len(file, "requires_any.of", input.of.iter().map(|r| r.span())) {
+        return None;
+    }
+    let of = pathway_list(c, file, "requires_any.of", slug, &input.of, requires);
+    let count = *input.count.get_ref();
+    let n = input.of.len();
+    let count = match usize::try_from(count) {
+        Ok(count) if (1..=n).contains(&count) => Some(count),
+        _ => {
+            let expected = if n == 1 {
+                "expected 1, the number of badges in `of`".to_string()
+            } else {
+                format!("expected a number from 1 to {n}, the number of badges in `of`")
+            };
+            c.error(
+                Diagnostic::at(file, input.count.span(), "invalid `requires_any.count`")
+                    .label(expected),
+            );
+            None
+        }
+    };
+    Some(RequiresAny {
+        count: count?,
+        of: of?,
+    })
+}
+
+/// A list of required badges: valid slugs, each once, never the badge itself
+/// nor one already in `others` (`requires`, for `requires_any.of`).
+fn pathway_list(
+    c: &mut Checker,
+    file: &str,
+    field: &str,
+    slug: &str,
+    items: &[toml::Spanned<String>],
+    others: &[toml::Spanned<String>],
+) -> Option<Vec<String>> {
+    let mut ok = true;
+    let mut seen = FirstSeen::new();
+    let mut out = Vec::new();
+    for item in items {
+        let value = item.get_ref();
+        if c.check(file, field, item, rules::slug).is_none() {
+            ok = false;
+        } else if value == slug {
+            c.error(
+                Diagnostic::at(file, item.span(), format!("badge `{slug}` requires itself"))
+                    .label("a pathway cannot loop back to its own badge")
+                    .help("remove this entry"),
+            );
+            ok = false;
+        } else if let Some((first_file, span)) = seen.insert(value, file, item.span()) {
+            c.error(
+                Diagnostic::at(file, item.span(), format!("`{value}` is listed twice"))
+                    .label(format!("already in `{field}`"))
+                    .related(&first_file, span, "first listed here"),
+            );
+            ok = false;
+        } else if let Some(other) = others.iter().find(|o| o.get_ref() == value) {
+            c.error(
+                Diagnostic::at(file, item.span(), format!("`{value}` is already required"))
+                    .label("a badge of `requires` is needed anyway: it cannot count as a choice")
+                    .related(file, other.span(), "required here"),
+            );
+            ok = false;
+        } else {
+            out.push(value.clone());
+        }
+    }
+    ok.then_some(out)
+}
+
+/// `[badge.completion]`: named evidence items, each once.
+fn completion(c: &mut Checker, file: &str, input: &CompletionInput) -> Option<Completion> {
+    if !c.list_len(
+        file,
+        "completion.evidence",
+        input.evidence.iter().map(|e| e.span()),
+    ) {
+        return None;
+    }
+    let mut ok = true;
+    let mut seen = FirstSeen::new();
+    let mut evidence = Vec::new();
+    for item in &input.evidence {
+        match c.text(file, "completion.evidence", item) {
+            Some(name) => {
+                let key = evidence_key(&name);
+                if let Some((first_file, span)) = seen.insert(&key, file, item.span()) {
+                    c.error(
+                        Diagnostic::at(file, item.span(), format!("`{name}` is listed twice"))
+                            .label("evidence names are matched ignoring case")
+                            .related(&first_file, span, "first listed here"),
+                    );
+                    ok = false;
+                } else {
+                    evidence.push(name.trim().to_string());
+                }
+            }
+            None => ok = false,
+        }
+    }
+    ok.then(|| Completion {
+        reflection: input.reflection.as_ref().is_some_and(|r| *r.get_ref()),
+        evidence,
+    })
+}
+
+/// How evidence names are compared (see [`Completion::item_matches`]).
+fn evidence_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// `[badge.translations.<lang>]`: each text follows the rule of the field it
+/// translates. Whether the site lists the language is checked over the
+/// whole repository.
+fn translations(
+    c: &mut Checker,
+    file: &str,
+    input: &BTreeMap<toml::Spanned<String>, BadgeTranslationInput>,
+) -> Option<BTreeMap<String, BadgeTranslation>> {
+    if !c.list_len(file, "translations", input.keys().map(|k| k.span())) {
+        return None;
+    }
+    let mut ok = true;
+    let mut out = BTreeMap::new();
+    for (lang, t) in input {
+        if c.check(file, "translations", lang, rules::content_language)
+            .is_none()
+        {
+            ok = false;
+            continue;
+        }
+        let name = t
+            .name
+            .as_ref()
+            .map(|v| c.text(file, "translations.name", v));
+        let description = t
+            .description
+            .as_ref()
+            .map(|v| c.long_text(file, "translations.description", v));
+        let criteria = t
+            .criteria
+            .as_ref()
+            .map(|v| c.markdown(file, "translations.criteria", v));
+        let image_alt = t
+            .image_alt
+            .as_ref()
+            .map(|v| c.text(file, "translations.image_alt", v));
+        let failed = [&name, &description, &criteria, &image_alt]
+            .iter()
+            .any(|v| v.as_ref().is_some_and(Option::is_none));
+        if failed {
+            ok = false;
+            continue;
+        }
+        out.insert(
+            lang.get_ref().clone(),
+            BadgeTranslation {
+                name: name.flatten(),
+                description: description.flatten(),
+                criteria: criteria.flatten(),
+                image_alt: image_alt.flatten(),
+            },
+        );
+    }
+    ok.then_some(out)
 }
 
 /// Where each value of `[badge]` is written.
@@ -206,6 +419,36 @@ fn badge_spans(input: &BadgeInput) -> FieldSpans {
     for (i, tag) in input.tags.iter().enumerate() {
         put(format!("tags[{i}]"), tag.span());
     }
+    for (i, r) in input.requires.iter().enumerate() {
+        put(format!("requires[{i}]"), r.span());
+    }
+    if let Some(any) = &input.requires_any {
+        put("requires_any".into(), any.span());
+        put("requires_any.count".into(), any.get_ref().count.span());
+        for (i, r) in any.get_ref().of.iter().enumerate() {
+            put(format!("requires_any.of[{i}]"), r.span());
+        }
+    }
+    if let Some(standard) = &input.completion {
+        put("completion".into(), standard.span());
+        for (i, e) in standard.get_ref().evidence.iter().enumerate() {
+            put(format!("completion.evidence[{i}]"), e.span());
+        }
+    }
+    for (lang, t) in &input.translations {
+        let key = format!("translations.{}", lang.get_ref());
+        for (field, value) in [
+            ("name", &t.name),
+            ("description", &t.description),
+            ("criteria", &t.criteria),
+            ("image_alt", &t.image_alt),
+        ] {
+            if let Some(value) = value {
+                put(format!("{key}.{field}"), value.span());
+            }
+        }
+        put(key, lang.span());
+    }
     for (i, a) in input.alignment.iter().enumerate() {
         put(format!("alignment[{i}].name"), a.name.span());
         put(format!("alignment[{i}].url"), a.url.span());
@@ -229,6 +472,9 @@ fn award_spans(input: &AwardInput) -> FieldSpans {
     spans.insert("recipient".into(), input.recipient.span());
     if let Some(name) = &input.recipient.get_ref().name {
         spans.insert("recipient.name".into(), name.span());
+    }
+    if let Some(handle) = &input.recipient.get_ref().handle {
+        spans.insert("recipient.handle".into(), handle.span());
     }
     spans.insert("issued".into(), input.issued.span());
     if let Some(expires) = &input.expires {
@@ -503,6 +749,12 @@ fn recipient(
     policy: RecipientPolicy,
 ) -> Option<Recipient> {
     let name = c.optional_text(file, "recipient.name", &input.name);
+    let handle = match &input.handle {
+        None => Some(None),
+        Some(h) => c
+            .check(file, "recipient.handle", h, rules::handle)
+            .map(|()| Some(h.get_ref().clone())),
+    };
     let identity = match (&input.email, &input.email_hash, &input.did) {
         (Some(email), None, None) => {
             if let Some(salt) = &input.salt {
@@ -565,7 +817,11 @@ fn recipient(
             return None;
         }
     };
-    Some(Recipient { identity, name })
+    Some(Recipient {
+        identity,
+        name,
+        handle: handle?,
+    })
 }
 
 fn evidence(

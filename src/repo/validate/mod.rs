@@ -7,10 +7,13 @@
 //! time linear in its size.
 
 mod badge;
+mod checks;
+mod endorsement;
 pub mod rules;
 mod site;
+mod untranslated;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use toml::Spanned;
 
@@ -18,6 +21,8 @@ use super::limits;
 use super::load::Loaded;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Site;
+
+pub use untranslated::untranslated;
 
 /// Validates a loaded repository. `None` when `problems` is not empty.
 pub fn validate(loaded: Loaded, problems: &mut Diagnostics) -> Option<Site> {
@@ -40,7 +45,33 @@ pub fn validate(loaded: Loaded, problems: &mut Diagnostics) -> Option<Site> {
         .as_ref()
         .and_then(|s| site::settings(&mut checker, s, &loaded));
     let pages = site::pages(&mut checker, &loaded.pages);
-    let badges = badge::badges(&mut checker, &loaded, site.as_ref().map(|s| s.recipients));
+    let mut badges = badge::badges(&mut checker, &loaded, site.as_ref().map(|s| s.recipients));
+    let declared: BTreeSet<String> = loaded
+        .badge_files
+        .iter()
+        .filter_map(|(file, _)| {
+            file.strip_prefix("badges/")
+                .and_then(|f| f.strip_suffix(".toml"))
+                .map(str::to_string)
+        })
+        .collect();
+    let mut found = endorsement::endorsements(&mut checker, &loaded.endorsement_files, &|slug| {
+        declared.contains(slug)
+    });
+    for badge in &mut badges {
+        if let Some(found) = found.remove(&badge.slug) {
+            badge.endorsements = found.endorsements;
+            badge.endorser_documents = found.documents;
+        }
+    }
+    checks::run(
+        &checks::Whole {
+            site: site.as_ref(),
+            badges: &badges,
+            declared: &declared,
+        },
+        &mut checker,
+    );
     let mut site = site?;
     if !checker.problems.is_empty() {
         return None;

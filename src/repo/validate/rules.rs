@@ -174,6 +174,53 @@ pub fn language(value: &str) -> Result<(), String> {
     }
 }
 
+/// A language of `languages`: a BCP 47 tag in the form the Open Badges 3.0
+/// JSON schema accepts for `inLanguage` (`^[a-z]{2,4}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$`):
+/// language, optional script, optional region, written in their usual case
+/// (`en`, `pt-BR`, `zh-Hant-TW`, `es-419`). The tag is also a folder name of
+/// the output (`fr/`), so nothing else is allowed in it.
+pub fn content_language(value: &str) -> Result<(), String> {
+    let mut parts = value.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let mut ok =
+        (2..=4).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
+    let mut rest: Vec<&str> = parts.collect();
+    if ok
+        && let Some(script) = rest.first()
+        && script.len() == 4
+    {
+        let mut chars = script.chars();
+        ok = chars.next().is_some_and(|c| c.is_ascii_uppercase())
+            && chars.all(|c| c.is_ascii_lowercase());
+        rest.remove(0);
+    }
+    if ok && let Some(region) = rest.first() {
+        ok = (region.len() == 2 && region.bytes().all(|b| b.is_ascii_uppercase()))
+            || (region.len() == 3 && region.bytes().all(|b| b.is_ascii_digit()));
+        rest.remove(0);
+    }
+    if ok && rest.is_empty() {
+        return Ok(());
+    }
+    let lower = value.to_ascii_lowercase();
+    let hint = match lower.split_once('-') {
+        Some((lang, region)) if region.len() == 2 && (2..=4).contains(&lang.len()) => {
+            format!(" (write `{lang}-{}`)", region.to_ascii_uppercase())
+        }
+        None if value != lower && (2..=4).contains(&value.len()) => format!(" (write `{lower}`)"),
+        _ => String::new(),
+    };
+    Err(format!(
+        "a language tag such as `en`, `pt-BR` or `zh-Hant`: language, optional script and region{hint}"
+    ))
+}
+
+/// A portfolio handle is a permanent URL segment (`earners/<handle>/`):
+/// `[a-z0-9-]`, 1 to 64 characters.
+pub fn handle(value: &str) -> Result<(), String> {
+    award_id(value).map_err(|_| "a handle of `a-z`, `0-9` and `-`, 1 to 64 characters".into())
+}
+
 /// A DID such as `did:key:z6Mk…`.
 pub fn did(value: &str) -> Result<(), String> {
     let mut parts = value.splitn(3, ':');
@@ -431,6 +478,36 @@ mod tests {
         }
         assert!(language("en").is_ok() && language("pt-BR").is_ok());
         assert!(language("english!").is_err() && language("").is_err());
+        for good in [
+            "en",
+            "fr",
+            "pt-BR",
+            "zh-Hant",
+            "zh-Hant-TW",
+            "es-419",
+            "ast",
+        ] {
+            assert!(content_language(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "EN",
+            "en-us",
+            "en_US",
+            "e",
+            "en-",
+            "de-CH-1996",
+            "x-private",
+            "../fr",
+        ] {
+            assert!(content_language(bad).is_err(), "{bad}");
+        }
+        assert!(
+            content_language("en-us")
+                .unwrap_err()
+                .contains("write `en-US`")
+        );
+        assert!(content_language("FR").unwrap_err().contains("write `fr`"));
+        assert!(handle("ada-l").is_ok() && handle("Ada").is_err() && handle("").is_err());
         assert!(did("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK").is_ok());
         assert!(did("did:web:example.com%3A8443:user").is_ok());
         assert!(did("did:key:").is_err() && did("mailto:x").is_err() && did("did:k y:z").is_err());

@@ -5,7 +5,7 @@ use super::super::load::{Loaded, SITE_FILE};
 use super::{Checker, FirstSeen, rules};
 use crate::credential::multikey;
 use crate::diagnostic::Diagnostic;
-use crate::model::{FieldSpans, Issuer, Key, Page, Site};
+use crate::model::{FieldSpans, Issuer, Key, Page, Site, SiteTranslation};
 
 const F: &str = SITE_FILE;
 
@@ -31,10 +31,15 @@ pub(super) fn settings(c: &mut Checker, input: &SiteFile, loaded: &Loaded) -> Op
     };
     let issuer = issuer(c, input, loaded);
     let keys = keys(c, input);
+    let languages = languages(c, input, language.is_some());
+    let translations = translations(c, input);
     Some(Site {
         base_url: base_url.map(|()| input.base_url.get_ref().clone())?,
         title: title?,
         language: language.map(|()| input.language.get_ref().clone())?,
+        languages: languages?,
+        declares_languages: input.languages.is_some(),
+        translations: translations?,
         theme: theme?,
         recipients: input
             .recipients
@@ -68,7 +73,118 @@ fn site_spans(input: &SiteFile) -> FieldSpans {
             spans.insert(key.into(), value.span());
         }
     }
+    for (lang, t) in &input.translations {
+        let lang_key = format!("translations.{}", lang.get_ref());
+        for (field, value) in [("title", &t.title), ("description", &t.description)] {
+            if let Some(value) = value {
+                spans.insert(format!("{lang_key}.{field}"), value.span());
+            }
+        }
+        spans.insert(lang_key, lang.span());
+    }
+    if let Some(languages) = &input.languages {
+        spans.insert("languages".into(), languages.span());
+    }
     spans
+}
+
+/// `languages`: valid tags, each once, the default (`language`) first. A
+/// site without the field has just its `language`.
+fn languages(c: &mut Checker, input: &SiteFile, language_ok: bool) -> Option<Vec<String>> {
+    let default = input.language.get_ref();
+    let Some(list) = &input.languages else {
+        return Some(vec![default.clone()]);
+    };
+    let items = list.get_ref();
+    if !c.list_len(F, "languages", items.iter().map(|l| l.span())) {
+        return None;
+    }
+    let mut ok = true;
+    let mut seen = FirstSeen::new();
+    for item in items {
+        if c.check(F, "languages", item, rules::content_language)
+            .is_none()
+        {
+            ok = false;
+        } else if let Some((file, span)) = seen.insert(item.get_ref(), F, item.span()) {
+            c.error(
+                Diagnostic::at(
+                    F,
+                    item.span(),
+                    format!("`{}` is listed twice", item.get_ref()),
+                )
+                .label("each language is listed once")
+                .related(&file, span, "first listed here"),
+            );
+            ok = false;
+        }
+    }
+    match items.first() {
+        None => {
+            c.error(
+                Diagnostic::at(F, list.span(), "`languages` is empty")
+                    .label(format!("expected the default language `{default}` first"))
+                    .help("list every language of the site, or remove `languages`"),
+            );
+            return None;
+        }
+        Some(first) if language_ok && first.get_ref() != default => {
+            c.error(
+                Diagnostic::at(
+                    F,
+                    first.span(),
+                    format!("the first of `languages` is not the default language `{default}`"),
+                )
+                .label("the first language is the default one")
+                .help(format!(
+                    "write `languages = [\"{default}\", ...]`, or change `language`"
+                )),
+            );
+            ok = false;
+        }
+        Some(_) => {}
+    }
+    ok.then(|| items.iter().map(|l| l.get_ref().clone()).collect())
+}
+
+/// `[translations.<lang>]`: the title and the issuer's description. Which
+/// languages may be translated is a check of the whole repository
+/// (`checks::translations_are_listed`).
+fn translations(
+    c: &mut Checker,
+    input: &SiteFile,
+) -> Option<std::collections::BTreeMap<String, SiteTranslation>> {
+    let mut ok = c.list_len(
+        F,
+        "translations",
+        input.translations.keys().map(|l| l.span()),
+    );
+    let mut out = std::collections::BTreeMap::new();
+    for (lang, t) in input
+        .translations
+        .iter()
+        .take(if ok { usize::MAX } else { 0 })
+    {
+        let title = t.title.as_ref().map(|v| c.text(F, "translations.title", v));
+        let description = t
+            .description
+            .as_ref()
+            .map(|v| c.long_text(F, "translations.description", v));
+        if title.as_ref().is_some_and(Option::is_none)
+            || description.as_ref().is_some_and(Option::is_none)
+        {
+            ok = false;
+            continue;
+        }
+        out.insert(
+            lang.get_ref().clone(),
+            SiteTranslation {
+                title: title.flatten(),
+                description: description.flatten(),
+            },
+        );
+    }
+    ok.then_some(out)
 }
 
 fn issuer(c: &mut Checker, input: &SiteFile, loaded: &Loaded) -> Option<Issuer> {
