@@ -78,6 +78,8 @@ pub struct Plan {
     pub lock: Ledger,
     /// `rosette.lock` after this build, when it changes.
     pub next_lock: Option<Ledger>,
+    /// What `check` lists without failing: texts not translated yet.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Plan {
@@ -107,6 +109,10 @@ pub fn plan(root: &Path, base_url: Option<&str>) -> Result<Plan, Error> {
     let loaded = crate::repo::load(root, &mut problems);
     let mut sources = loaded.sources.clone();
     let site = validate::validate(loaded, &mut problems);
+    // Before `--base-url`: endorsements are of the achievements of site.toml's base_url.
+    if let Some(site) = &site {
+        check_endorsements(site, &mut problems)?;
+    }
     let site = match (site, base_url) {
         (Some(mut site), Some(url)) => match validate::rules::base_url(url) {
             Ok(()) => {
@@ -134,13 +140,28 @@ pub fn plan(root: &Path, base_url: Option<&str>) -> Result<Plan, Error> {
     let slots = slots::assign(&site, &ledger.awards);
     let next = ledger.updated(&site, &slots);
     let next_lock = (next != ledger).then_some(next);
+    let warnings = validate::untranslated(&site);
     Ok(Plan {
         site,
         sources,
         slots,
         lock: ledger,
         next_lock,
+        warnings,
     })
+}
+
+/// Endorsements are published only when they verify (`crate::verify`):
+/// a changed or mismatched one is a problem naming its file.
+fn check_endorsements(site: &Site, problems: &mut Diagnostics) -> Result<(), Error> {
+    if site.badges.iter().all(|b| b.endorsements.is_empty()) {
+        return Ok(());
+    }
+    let canon = canonicalizer()?;
+    for refused in crate::verify::endorsement::check(&canon, site) {
+        problems.push(Diagnostic::in_file(&refused.file, refused.reason).help(refused.help));
+    }
+    Ok(())
 }
 
 /// `rosette check`: everything [`build`] checks, without the secret key and
@@ -154,6 +175,7 @@ pub fn check(root: &Path, locked: bool) -> Result<Plan, Error> {
     let canon = canonicalizer()?;
     let issuer =
         Issuer::new(&plan.site, &plan.slots, &canon, None).map_err(|e| issue_error(&plan, e))?;
+    issuer.achievements().map_err(|e| issue_error(&plan, e))?;
     // Pages are rendered as a build with a key renders them.
     let signing = (!plan.site.keys.is_empty()).then(|| signing_facts(&plan, &issuer, None));
     let pages = Pages::new(&plan.site, &theme, signing.as_ref(), &plan.slots)
@@ -168,7 +190,11 @@ pub fn check(root: &Path, locked: bool) -> Result<Plan, Error> {
             if let Err(error) = issuer.check_award(badge, award) {
                 return Some(Failure::Award(error));
             }
-            pages.award(badge, award).err().map(Failure::Render)
+            pages
+                .award(badge, award)
+                .and_then(|_| pages.award_translations(badge, award))
+                .err()
+                .map(Failure::Render)
         })
         .collect();
     report_failures(&plan, &theme, failures)?;
@@ -234,7 +260,14 @@ fn write_award(
         put(layout::assertion(&award.id), &files.assertion)?;
     }
     let page = pages.award(badge, award).map_err(Failure::Render)?;
-    put(layout::award_page(&award.id), &page)
+    put(layout::award_page(&award.id), &page)?;
+    for (path, page) in pages
+        .award_translations(badge, award)
+        .map_err(Failure::Render)?
+    {
+        put(path, &page)?;
+    }
+    Ok(())
 }
 
 /// All content problems at once; an I/O failure wins (exit code 2).
@@ -306,6 +339,15 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
                 .to_string(),
         );
     }
+    if !plan.warnings.is_empty() {
+        let n = plan.warnings.len();
+        warnings.push(format!(
+            "{n} translation{} missing or incomplete (pages show the default language's \
+             texts, marked): `rosette check` lists {}",
+            if n == 1 { " is" } else { "s are" },
+            if n == 1 { "it" } else { "them" }
+        ));
+    }
     let mut signed = 0;
     output::write_atomically(&options.out, |folder| {
         signed = render_into(&plan, secret.as_ref(), folder)?;
@@ -373,7 +415,7 @@ fn load_theme(plan: &Plan) -> Result<Theme, Error> {
     if problems.is_empty() {
         Ok(theme)
     } else {
-        Err(Error::problems(problems, &plan.sources))
+        Err(Error::problems(problems, &with_theme(plan, &theme)))
     }
 }
 
@@ -408,7 +450,7 @@ fn signing_facts(plan: &Plan, issuer: &Issuer<'_>, key_id: Option<&str>) -> Sign
 /// The repository's sources with the theme's templates, for reports.
 fn with_theme(plan: &Plan, theme: &Theme) -> Sources {
     let mut sources = plan.sources.clone();
-    for template in &theme.templates {
+    for template in theme.templates.iter().chain(&theme.catalog_files) {
         sources.insert(&template.path, template.source.clone());
     }
     sources

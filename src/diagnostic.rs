@@ -143,6 +143,30 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// Renders the diagnostic as a warning: something a person should know
+    /// that does not stop the build. Two lines (the place, then the note),
+    /// without a source snippet, so a long list stays readable.
+    pub fn render_warning(&self, sources: &Sources) -> String {
+        let mut out = format!("warning: {}\n", self.message);
+        if let Some(file) = &self.file {
+            let place = self
+                .span
+                .as_ref()
+                .and_then(|span| sources.line_col(file, span.start))
+                .map_or_else(
+                    || file.clone(),
+                    |(line, col)| format!("{file}:{line}:{col}"),
+                );
+            out.push_str(&format!("  --> {place}\n"));
+        }
+        if let Some(label) = &self.label {
+            out.push_str(&format!("  = note: {label}\n"));
+        }
+        out
+    }
+}
+
 fn clamp(span: &Range<usize>, text: &str) -> Range<usize> {
     let mut start = span.start.min(text.len());
     let mut end = span.end.min(text.len()).max(start);
@@ -361,6 +385,17 @@ mod tests {
         assert!(text.contains("nmae = \"x\""), "{text}");
         assert!(text.contains("^^^^ not a badge field"), "{text}");
         assert!(text.contains("help: expected one of"), "{text}");
+    }
+
+    #[test]
+    fn warnings_name_the_place_in_two_lines() {
+        let mut sources = Sources::default();
+        sources.insert("badges/a.toml", "[badge]\nname = \"x\"\n".to_string());
+        let w = Diagnostic::at("badges/a.toml", 15..18, "not translated").label("shown in English");
+        assert_eq!(
+            w.render_warning(&sources),
+            "warning: not translated\n  --> badges/a.toml:2:8\n  = note: shown in English\n"
+        );
     }
 
     #[test]

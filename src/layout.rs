@@ -94,6 +94,40 @@ pub fn page(slug: &str) -> String {
     format!("pages/{slug}/index.html")
 }
 
+/// The folder of all portfolios.
+pub const EARNERS_DIR: &str = "earners/";
+
+/// A learner's portfolio: the awards that carry their handle.
+pub fn earner_dir(handle: &str) -> String {
+    format!("{EARNERS_DIR}{handle}/")
+}
+
+pub fn earner_page(handle: &str) -> String {
+    format!("{EARNERS_DIR}{handle}/index.html")
+}
+
+/// Where the pages of a language live: `""` for the site's default
+/// language, `<lang>/` for each further one. A language tag is a validated
+/// BCP 47 tag (`fr`, `pt-BR`): never the name of another top-level folder.
+pub fn language_dir(lang: &str, default: &str) -> String {
+    if lang == default {
+        String::new()
+    } else {
+        format!("{lang}/")
+    }
+}
+
+/// `path` (a page or folder of the default language) in `lang`.
+pub fn in_language(lang: &str, default: &str, path: &str) -> String {
+    format!("{}{path}", language_dir(lang, default))
+}
+
+/// The achievement of a badge in a further language (its translation,
+/// linked from the default achievement with `related`).
+pub fn translated_achievement(lang: &str, slug: &str) -> String {
+    format!("{lang}/{}", achievement(slug))
+}
+
 /// A file of `site/static/` (`rel` relative to it).
 pub fn static_file(rel: &str) -> String {
     format!("{STATIC_DIR}{rel}")
@@ -143,6 +177,16 @@ impl<'a> Urls<'a> {
 
     pub fn achievement(&self, badge: &str) -> String {
         self.of(&achievement(badge))
+    }
+
+    /// The achievement of `badge` in `lang` (the default language's is
+    /// [`Urls::achievement`]).
+    pub fn achievement_in(&self, lang: &str, default: &str, badge: &str) -> String {
+        if lang == default {
+            self.achievement(badge)
+        } else {
+            self.of(&translated_achievement(lang, badge))
+        }
     }
 
     pub fn badge_page(&self, badge: &str) -> String {
@@ -197,5 +241,19 @@ mod tests {
             "https://example.org/b/awards/x/credential.json"
         );
         assert_eq!(urls.badge_page("s"), "https://example.org/b/badges/s/");
+        assert_eq!(
+            urls.achievement_in("fr", "en", "s"),
+            "https://example.org/b/fr/badges/s/achievement.json"
+        );
+        assert_eq!(urls.achievement_in("en", "en", "s"), urls.achievement("s"));
+        assert_eq!(
+            in_language("pt-BR", "en", &badge_dir("s")),
+            "pt-BR/badges/s/"
+        );
+        assert_eq!(in_language("en", "en", HOME), HOME);
+        assert_eq!(
+            root_of(&in_language("fr", "en", &earner_page("ada"))),
+            "../../../"
+        );
     }
 }

@@ -14,6 +14,9 @@ pub struct Args {
 pub fn run(args: Args, root: Option<PathBuf>) -> Result<(), Error> {
     let root = super::root(root)?;
     let plan = crate::build::check(&root, args.locked)?;
+    for warning in &plan.warnings {
+        eprint!("{}", warning.render_warning(&plan.sources));
+    }
     println!(
         "No problems: {} badges, {} awards.",
         plan.site.badges.len(),

@@ -167,18 +167,7 @@ impl<'a> Issuer<'a> {
             layout::did_document(&self.site.base_url).to_string(),
             to_json_bytes(&DidDocument::new(&self.did, &self.site.keys)),
         )];
-        for badge in &self.site.badges {
-            let mut achievement = ob3::achievement(self.site, badge);
-            achievement.context = Some(contexts::ACHIEVEMENT);
-            let value = serde_json::to_value(&achievement).unwrap_or_default();
-            Portable(self.canon)
-                .canonicalize(&value)
-                .map_err(|error| IssueError::Achievement {
-                    slug: badge.slug.clone(),
-                    error,
-                })?;
-            files.push((layout::achievement(&badge.slug), to_json_bytes(&value)));
-        }
+        files.extend(self.achievements()?);
         for (list, unsigned) in status::lists(self.site, self.slots, &self.did.did) {
             let created = timestamp(self.latest_change(list));
             let signed =
@@ -190,6 +179,33 @@ impl<'a> Issuer<'a> {
             files.push((layout::status_list(list), to_json_bytes(&signed)));
         }
         files.extend(ob2::documents(self.site));
+        Ok(files)
+    }
+
+    /// Every badge's achievement in each of its languages, as (path, bytes),
+    /// each through safe mode and the portable sort check. Needs no key, so
+    /// `rosette check` runs it too.
+    pub fn achievements(&self) -> Result<Vec<(String, Vec<u8>)>, IssueError> {
+        let mut files = Vec::new();
+        for badge in &self.site.badges {
+            for lang in ob3::achievement_languages(self.site, badge) {
+                let mut achievement = ob3::achievement_in(self.site, badge, lang);
+                achievement.context = Some(contexts::ACHIEVEMENT);
+                let value = serde_json::to_value(&achievement).unwrap_or_default();
+                Portable(self.canon).canonicalize(&value).map_err(|error| {
+                    IssueError::Achievement {
+                        slug: badge.slug.clone(),
+                        error,
+                    }
+                })?;
+                let path = if lang == self.site.language {
+                    layout::achievement(&badge.slug)
+                } else {
+                    layout::translated_achievement(lang, &badge.slug)
+                };
+                files.push((path, to_json_bytes(&value)));
+            }
+        }
         Ok(files)
     }
 

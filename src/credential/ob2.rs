@@ -164,7 +164,16 @@ pub fn badge_class(site: &Site, badge: &Badge) -> BadgeClass {
         },
         issuer: urls.issuer_profile(),
         tags: badge.tags.clone(),
-        alignment: ob3::alignments(badge, None),
+        alignment: {
+            let mut alignment = ob3::alignments(badge, None);
+            alignment.extend(ob3::prerequisites(
+                site,
+                badge,
+                &site.language,
+                ob3::Target::BadgeClass,
+            ));
+            alignment
+        },
         related: [Related {
             kind: ["https://purl.imsglobal.org/spec/vc/ob/vocab.html#Achievement"],
             id: urls.achievement(&badge.slug),

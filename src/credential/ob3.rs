@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::contexts;
 use super::recipient::identity_hash;
 use super::status;
-use crate::layout::Urls;
+use crate::layout::{self, Urls};
 use crate::model::{Award, Badge, Identity, Site, timestamp};
 
 /// An `OpenBadgeCredential` before signing (`proof` is added by the signer).
@@ -98,24 +98,36 @@ pub struct Achievement {
     pub kind: [&'static str; 1],
     #[serde(skip_serializing_if = "Option::is_none")]
     pub achievement_type: Option<String>,
+    /// The language of the texts, when site.toml lists `languages`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_language: Option<String>,
     pub name: String,
     pub description: String,
     pub criteria: Criteria,
     pub image: Image,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tag: Vec<String>,
+    /// The badge's alignments, then its prerequisites (see [`prerequisites`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub alignment: Vec<Alignment>,
-    /// The same badge as an Open Badges 2.0 BadgeClass.
-    pub related: [Related; 1],
+    /// The same badge as an Open Badges 2.0 BadgeClass, then the same
+    /// achievement in each other language it is translated into.
+    pub related: Vec<Related>,
+    /// Endorsements by other issuers, as they signed them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub endorsement: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Related {
     #[serde(rename = "type")]
-    pub kind: [&'static str; 2],
+    pub kind: &'static [&'static str],
     pub id: String,
-    pub version: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_language: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -139,6 +151,9 @@ pub struct Alignment {
     pub target_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_framework: Option<String>,
+    /// `ceterms:Credential` for a prerequisite (OB 3.0 only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_type: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -180,33 +195,134 @@ pub fn profile(site: &Site, issuer_id: &str) -> Profile {
     }
 }
 
-/// The OB 3.0 Achievement of a badge.
+/// The OB 3.0 Achievement of a badge, in the site's default language.
 pub fn achievement(site: &Site, badge: &Badge) -> Achievement {
+    achievement_in(site, badge, &site.language)
+}
+
+/// The languages a badge is published in: the default, then each further
+/// language it has a `[badge.translations.<lang>]` table for.
+pub fn achievement_languages<'s>(site: &'s Site, badge: &Badge) -> Vec<&'s str> {
+    site.languages
+        .iter()
+        .filter(|l| **l == site.language || badge.translations.contains_key(l.as_str()))
+        .map(String::as_str)
+        .collect()
+}
+
+/// The OB 3.0 Achievement of a badge in `lang`: the default language's at
+/// `badges/<slug>/achievement.json` (and in every credential), a
+/// translation's at `<lang>/badges/<slug>/achievement.json`. Texts not
+/// translated are the default language's. Following the OB 3.0
+/// implementation guide, each states its `inLanguage` and lists the others
+/// in `related`, each with its `inLanguage`.
+pub fn achievement_in(site: &Site, badge: &Badge, lang: &str) -> Achievement {
     let urls = Urls::new(&site.base_url);
+    let default = site.language.as_str();
+    let t = badge.translations.get(lang).filter(|_| lang != default);
+    let text = |field: fn(&crate::model::BadgeTranslation) -> &Option<String>, base: &String| {
+        t.and_then(|t| field(t).clone())
+            .unwrap_or_else(|| base.clone())
+    };
+    let mut alignment = alignments(badge, Some(["Alignment"]));
+    alignment.extend(prerequisites(site, badge, lang, Target::Achievement));
+    let mut related = vec![Related {
+        kind: &["Related", "https://w3id.org/openbadges#BadgeClass"],
+        id: urls.badge_class(&badge.slug),
+        version: Some("Open Badges v2p0"),
+        in_language: None,
+    }];
+    for other in achievement_languages(site, badge) {
+        if other != lang {
+            related.push(Related {
+                kind: &["Related"],
+                id: urls.achievement_in(other, default, &badge.slug),
+                version: None,
+                in_language: Some(other.to_string()),
+            });
+        }
+    }
     Achievement {
         context: None,
-        id: urls.achievement(&badge.slug),
+        id: urls.achievement_in(lang, default, &badge.slug),
         kind: ["Achievement"],
         achievement_type: badge.achievement_type.clone(),
-        name: badge.name.clone(),
-        description: badge.description.clone(),
+        in_language: site.declares_languages.then(|| lang.to_string()),
+        name: text(|t| &t.name, &badge.name),
+        description: text(|t| &t.description, &badge.description),
         criteria: Criteria {
-            id: urls.badge_page(&badge.slug),
-            narrative: badge.criteria.clone(),
+            id: urls.of(&layout::in_language(
+                lang,
+                default,
+                &layout::badge_dir(&badge.slug),
+            )),
+            narrative: text(|t| &t.criteria, &badge.criteria),
         },
         image: Image {
             id: urls.badge_image(&badge.slug, badge.image.extension),
             kind: "Image",
-            caption: Some(badge.image_alt.clone()),
+            caption: Some(text(|t| &t.image_alt, &badge.image_alt)),
         },
         tag: badge.tags.clone(),
-        alignment: alignments(badge, Some(["Alignment"])),
-        related: [Related {
-            kind: ["Related", "https://w3id.org/openbadges#BadgeClass"],
-            id: urls.badge_class(&badge.slug),
-            version: "Open Badges v2p0",
-        }],
+        alignment,
+        related,
+        endorsement: badge
+            .endorsements
+            .iter()
+            .map(|e| e.document.clone())
+            .collect(),
     }
+}
+
+/// What a prerequisite alignment points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The required badge's OB 3.0 achievement (typed `ceterms:Credential`).
+    Achievement,
+    /// The required badge's OB 2.0 BadgeClass (OB 2.0 has no `targetType`).
+    BadgeClass,
+}
+
+/// A badge's pathway, expressed only with terms the contexts define: one
+/// `Alignment` per required badge, `targetType` `ceterms:Credential` (the
+/// OB 3.0 value for "a credential"), `targetUrl` the required badge's
+/// achievement (or badge class), `targetCode` its slug, and
+/// `targetDescription` saying it is required first (`requires`) or one of
+/// a choice (`requires_any`). OB 3.0 has no prerequisite term; `related` is
+/// kept for the same achievement in other versions and languages.
+pub fn prerequisites(site: &Site, badge: &Badge, lang: &str, target: Target) -> Vec<Alignment> {
+    let urls = Urls::new(&site.base_url);
+    let entry = |slug: &str, description: String| {
+        let name = site
+            .badge(slug)
+            .map_or(slug, |required| required.name_in(lang));
+        Alignment {
+            kind: (target == Target::Achievement).then_some(["Alignment"]),
+            target_name: name.to_string(),
+            target_url: match target {
+                Target::Achievement => urls.achievement(slug),
+                Target::BadgeClass => urls.badge_class(slug),
+            },
+            target_description: Some(description),
+            target_code: Some(slug.to_string()),
+            target_framework: None,
+            target_type: (target == Target::Achievement).then_some("ceterms:Credential"),
+        }
+    };
+    let mut out: Vec<Alignment> = badge
+        .requires
+        .iter()
+        .map(|slug| entry(slug, "Prerequisite: earn this badge first.".into()))
+        .collect();
+    if let Some(any) = &badge.requires_any {
+        let n = any.of.len();
+        let description = format!(
+            "Prerequisite, a choice: earn at least {} of the {n} badges of this choice first.",
+            any.count
+        );
+        out.extend(any.of.iter().map(|slug| entry(slug, description.clone())));
+    }
+    out
 }
 
 /// The unsigned credential of an award. `salt` is the recipient's salt (used
@@ -266,6 +382,7 @@ pub fn alignments(badge: &Badge, kind: Option<[&'static str; 1]>) -> Vec<Alignme
             target_description: a.description.clone(),
             target_code: a.code.clone(),
             target_framework: a.framework.clone(),
+            target_type: None,
         })
         .collect()
 }

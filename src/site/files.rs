@@ -64,18 +64,23 @@ pub(super) fn write(
 }
 
 /// Lists the issuer home, badge pages, extra pages and the verification
-/// page. Award pages are left out: they name people, and being findable by
-/// search engines should be their choice, not ours (each award page also
-/// says `noindex`).
+/// page, in every language of the site. Award pages and portfolios are left
+/// out: they name people, and being findable by search engines should be
+/// their choice, not ours (each of those pages also says `noindex`).
 fn sitemap(site: &Site) -> Sitemap {
     let urls = Urls::new(&site.base_url);
-    let mut list = vec![urls.of("")];
-    list.extend(site.badges.iter().map(|b| urls.badge_page(&b.slug)));
-    list.extend(
-        site.pages
-            .iter()
-            .map(|p| urls.of(&layout::page_dir(&p.slug))),
-    );
-    list.push(urls.of(layout::VERIFY_DIR));
+    let mut pages = vec![String::new()];
+    pages.extend(site.badges.iter().map(|b| layout::badge_dir(&b.slug)));
+    pages.extend(site.pages.iter().map(|p| layout::page_dir(&p.slug)));
+    pages.push(layout::VERIFY_DIR.to_string());
+    let list = site
+        .languages
+        .iter()
+        .flat_map(|lang| {
+            pages
+                .iter()
+                .map(|page| urls.of(&layout::in_language(lang, &site.language, page)))
+        })
+        .collect();
     Sitemap { urls: list }
 }

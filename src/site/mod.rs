@@ -7,6 +7,7 @@
 //! plain facts ([`view::Signing`]), so a secret cannot reach a template.
 
 pub mod files;
+pub mod i18n;
 pub mod markdown;
 pub mod pages;
 pub mod render;

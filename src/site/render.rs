@@ -1,10 +1,14 @@
 //! Compiled templates, and template errors as diagnostics that point into
 //! the theme's files (`themes/<name>/templates/award.html:12:5`).
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use serde::Serialize;
 
+use super::i18n::{self, Language};
 use super::theme::Theme;
-use super::view::{Body, Page, PageMeta, SiteView};
+use super::view::{Body, Frame, Page, PageMeta, SiteView};
 use crate::diagnostic::Diagnostic;
 use crate::output::Sink;
 
@@ -41,8 +45,9 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    /// Compiles every template of `theme`.
-    pub fn new(theme: &Theme) -> Result<Self, RenderError> {
+    /// Compiles every template of `theme`, with the words of `languages`
+    /// (the site's) for the `t` function and the `local_date` filter.
+    pub fn new(theme: &Theme, languages: &[String]) -> Result<Self, RenderError> {
         let paths: Vec<(String, String)> = theme
             .templates
             .iter()
@@ -50,6 +55,7 @@ impl Renderer {
             .collect();
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml"]);
+        register_i18n(&mut tera, theme, languages);
         tera.add_raw_templates(
             theme
                 .templates
@@ -60,12 +66,13 @@ impl Renderer {
         Ok(Renderer { tera, paths })
     }
 
-    /// Renders a page of the default layout (`site`, `root`, `page`,
-    /// `rosette_version`, then the body's fields).
+    /// Renders a page of the default layout (`site`, `root`, `lang_root`,
+    /// `lang`, `dir`, `languages`, `page`, `rosette_version`, then the
+    /// body's fields).
     pub(crate) fn page(
         &self,
         site: &SiteView,
-        root: &str,
+        frame: Frame<'_>,
         page: PageMeta,
         body: Body<'_>,
     ) -> Result<Vec<u8>, RenderError> {
@@ -73,13 +80,18 @@ impl Renderer {
             Body::Index { .. } => "index.html",
             Body::Badge { .. } => "badge.html",
             Body::Award { .. } => "award.html",
+            Body::Earner { .. } => "earner.html",
             Body::Markdown { .. } => "page.html",
             Body::Verify { .. } => "verify.html",
             Body::Empty {} => "404.html",
         };
         let context = Page {
             site,
-            root,
+            root: frame.root,
+            lang_root: frame.lang_root,
+            lang: frame.lang,
+            dir: frame.dir,
+            languages: frame.languages,
             page,
             rosette_version: env!("CARGO_PKG_VERSION"),
             body,
@@ -96,6 +108,52 @@ impl Renderer {
             .map(String::into_bytes)
             .map_err(fail)
     }
+}
+
+/// `t(key=..., name=value...)` and `local_date`, in the page's `lang`.
+fn register_i18n(tera: &mut tera::Tera, theme: &Theme, languages: &[String]) {
+    let mut words: BTreeMap<String, Language> = BTreeMap::new();
+    for lang in languages.iter().map(String::as_str).chain(["en"]) {
+        words.insert(lang.to_string(), theme.catalog.language(lang));
+    }
+    let words = Arc::new(words);
+    let for_t = Arc::clone(&words);
+    tera.register_function(
+        "t",
+        move |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<String> {
+            let key: String = kwargs.must_get("key")?;
+            let found = pick(&for_t, state).and_then(|l| l.text(&key));
+            let Some(words) = found else {
+                return Err(tera::Error::message(format!(
+                    "no words for `t(key=\"{key}\")` in the theme's catalogs (i18n/en.toml)"
+                )));
+            };
+            let values: Vec<(String, String)> = kwargs
+                .iter()
+                .filter(|(k, _)| k.as_str() != Some("key"))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            Ok(i18n::fill(words, &values))
+        },
+    );
+    let for_dates = Arc::clone(&words);
+    tera.register_filter(
+        "local_date",
+        move |value: String, _: tera::Kwargs, state: &tera::State| -> String {
+            match pick(&for_dates, state) {
+                Some(language) => language.date(&value),
+                None => value,
+            }
+        },
+    );
+}
+
+/// The words of the page's `lang` (English for a template rendered without one).
+fn pick<'w>(words: &'w BTreeMap<String, Language>, state: &tera::State) -> Option<&'w Language> {
+    let lang: Option<String> = state.get("lang").ok().flatten();
+    lang.as_deref()
+        .and_then(|l| words.get(l))
+        .or_else(|| words.get("en"))
 }
 
 /// The file a template comes from, as reports name it.

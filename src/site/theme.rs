@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use super::i18n::Catalog;
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
 
 macro_rules! embed {
@@ -23,6 +24,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "index.html",
     "badge.html",
     "award.html",
+    "earner.html",
     "page.html",
     "verify.html",
     "404.html",
@@ -67,6 +69,11 @@ pub struct Theme {
     pub templates: Vec<Template>,
     /// (output path, bytes), sorted by path.
     pub statics: Vec<(String, Vec<u8>)>,
+    /// The words of each language: the built-in catalogs with the theme's
+    /// `i18n/<lang>.toml` laid over them.
+    pub catalog: Catalog,
+    /// The theme's own catalog files (`name` is the language), for reports.
+    pub catalog_files: Vec<Template>,
 }
 
 impl Theme {
@@ -78,10 +85,10 @@ impl Theme {
         )
     }
 
-    /// Every template's text, for reports that quote them.
+    /// Every template's and catalog's text, for reports that quote them.
     pub fn sources(&self) -> Sources {
         let mut sources = Sources::default();
-        for t in &self.templates {
+        for t in self.templates.iter().chain(&self.catalog_files) {
             sources.insert(&t.path, t.source.clone());
         }
         sources
@@ -103,6 +110,8 @@ pub fn load(root: &Path, name: &str, problems: &mut Diagnostics) -> Theme {
             .iter()
             .map(|(p, b)| (p.to_string(), b.to_vec()))
             .collect(),
+        catalog: Catalog::built_in(),
+        catalog_files: Vec::new(),
     };
     theme.templates.sort_by(|a, b| a.name.cmp(&b.name));
     theme.statics.sort();
@@ -126,6 +135,32 @@ pub fn load(root: &Path, name: &str, problems: &mut Diagnostics) -> Theme {
             Err(error) => problems.push(Diagnostic::in_file(
                 &shown,
                 format!("cannot read template: {error}"),
+            )),
+        }
+    }
+    for (rel, path) in files(root, &dir.join("i18n"), problems) {
+        let shown = format!("themes/{name}/i18n/{rel}");
+        let Some(lang) = rel.strip_suffix(".toml").filter(|l| !l.contains('/')) else {
+            problems.push(
+                Diagnostic::in_file(&shown, "file is not part of any known format")
+                    .help("a theme's catalogs are `i18n/<lang>.toml` files"),
+            );
+            continue;
+        };
+        match read(&path, MAX_TEMPLATE_BYTES).and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| std::io::Error::other("it is not valid UTF-8"))
+        }) {
+            Ok(text) => {
+                theme.catalog.add(lang, &shown, &text, problems);
+                theme.catalog_files.push(Template {
+                    name: lang.to_string(),
+                    source: text,
+                    path: shown,
+                });
+            }
+            Err(error) => problems.push(Diagnostic::in_file(
+                &shown,
+                format!("cannot read catalog: {error}"),
             )),
         }
     }

@@ -5,14 +5,21 @@
 //! root: templates write `{{ root }}{{ badge.href }}`.
 //!
 //! Common to every template: `site`, `root` (relative path to the site root,
-//! "" or ending in "/"), `page` (`url`, `title`, `description`, `image_url`),
-//! `rosette_version`; then the fields of one [`Body`] variant.
+//! "" or ending in "/", for files: styles, scripts, images), `lang_root`
+//! (relative path to the home page of the page's language: `root`, or
+//! `root` + `fr/`, for links to pages), `lang` (the page's language), `dir`
+//! (`ltr` or `rtl`), `languages` (the language switcher: empty for a site
+//! of one language), `page` (`url`, `title`, `description`, `image_url`,
+//! `alternates`: the page in every language, for `hreflang` links),
+//! `rosette_version`; then the fields of one [`Body`] variant. The theme's
+//! own words come from `t(key=...)` and dates from `| local_date` (see
+//! [`super::i18n`]).
 
 use serde::Serialize;
 
 use super::markdown;
 use crate::layout;
-use crate::model::{Award, Badge, Site, day, timestamp};
+use crate::model::{Award, Badge, Completion, Site, day, timestamp};
 
 /// What signing adds to the pages, given by the build for a signed site.
 /// Plain facts, never a key: a template cannot reach a secret.
@@ -71,10 +78,42 @@ pub struct Verification {
 pub(crate) struct Page<'a> {
     pub(crate) site: &'a SiteView,
     pub(crate) root: &'a str,
+    pub(crate) lang_root: String,
+    pub(crate) lang: &'a str,
+    pub(crate) dir: &'static str,
+    pub(crate) languages: Vec<LanguageLink>,
     pub(crate) page: PageMeta,
     pub(crate) rosette_version: &'static str,
     #[serde(flatten)]
     pub(crate) body: Body<'a>,
+}
+
+/// Where a page is, in which language: what [`Page`] adds to a body.
+pub(crate) struct Frame<'a> {
+    pub(crate) root: &'a str,
+    pub(crate) lang_root: String,
+    pub(crate) lang: &'a str,
+    pub(crate) dir: &'static str,
+    pub(crate) languages: Vec<LanguageLink>,
+}
+
+/// One entry of the language switcher.
+#[derive(Serialize)]
+pub(crate) struct LanguageLink {
+    pub(crate) code: String,
+    /// The language's own name ("Français").
+    pub(crate) name: String,
+    /// The same page in that language, relative to this page.
+    pub(crate) href: String,
+    pub(crate) current: bool,
+}
+
+/// The page in one language, for `<link rel="alternate" hreflang>`.
+#[derive(Serialize)]
+pub(crate) struct Alternate {
+    pub(crate) lang: String,
+    /// Absolute.
+    pub(crate) url: String,
 }
 
 #[derive(Serialize)]
@@ -82,16 +121,23 @@ pub(crate) struct Page<'a> {
 pub(crate) enum Body<'a> {
     Index {
         badges: Vec<BadgeCard<'a>>,
+        /// The badges that require others, with what they require.
+        pathways: Vec<PathwayCard<'a>>,
     },
     Badge {
         badge: &'a BadgeView,
         earners: Vec<Earner<'a>>,
         award_count: usize,
         files: &'a [FileLink],
+        /// The tree of badges this one requires, when it is part of a pathway.
+        pathway: Option<PathwayView<'a>>,
+    },
+    Earner {
+        earner: EarnerView<'a>,
     },
     Award {
         badge: &'a BadgeView,
-        award: AwardView<'a>,
+        award: Box<AwardView<'a>>,
         files: &'a [FileLink],
         verification: Option<Box<Verification>>,
     },
@@ -138,6 +184,10 @@ pub(crate) struct PageMeta {
     pub(crate) title: String,
     pub(crate) description: String,
     pub(crate) image_url: Option<String>,
+    /// The page in every language of the site (empty for one language).
+    pub(crate) alternates: Vec<Alternate>,
+    /// The page in the default language, for `hreflang="x-default"`.
+    pub(crate) default_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -165,6 +215,134 @@ pub(crate) struct BadgeView {
     pub(crate) tags: Vec<String>,
     pub(crate) valid_for: Option<String>,
     pub(crate) alignments: Vec<AlignmentView>,
+    /// The texts shown in the default language because they are not
+    /// translated into the page's (`name`, `description`, `criteria`,
+    /// `image_alt`); empty on pages of the default language.
+    pub(crate) untranslated: Vec<&'static str>,
+    /// The default language, in which untranslated texts are written.
+    pub(crate) source_lang: String,
+    pub(crate) completion: Option<CompletionView>,
+    pub(crate) endorsements: Vec<EndorsementView>,
+}
+
+/// `[badge.completion]`: what every award shows.
+#[derive(Serialize)]
+pub(crate) struct CompletionView {
+    pub(crate) reflection: bool,
+    pub(crate) evidence: Vec<String>,
+}
+
+/// An endorsement of the badge by another issuer (verified by the build).
+#[derive(Serialize)]
+pub(crate) struct EndorsementView {
+    /// The endorser's name, or its id when it gives none.
+    pub(crate) endorser: String,
+    pub(crate) endorser_id: String,
+    pub(crate) endorser_url: Option<String>,
+    pub(crate) comment_html: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub(crate) issued: String,
+}
+
+/// A badge that requires others, for the home page.
+#[derive(Serialize)]
+pub(crate) struct PathwayCard<'a> {
+    pub(crate) slug: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) href: String,
+    pub(crate) groups: Vec<RequirementGroup<'a>>,
+}
+
+/// The tree of the badges a badge requires.
+#[derive(Serialize)]
+pub(crate) struct PathwayView<'a> {
+    pub(crate) groups: Vec<RequirementGroup<'a>>,
+    /// Whether the tree was cut (too many badges to show on one page).
+    pub(crate) truncated: bool,
+}
+
+/// `requires` (`kind` = `all`) or `requires_any` (`kind` = `any`, with its
+/// `count`).
+#[derive(Serialize)]
+pub(crate) struct RequirementGroup<'a> {
+    pub(crate) kind: &'static str,
+    pub(crate) count: usize,
+    pub(crate) badges: Vec<PathwayNode<'a>>,
+}
+
+/// One required badge, with what it requires in turn. A badge appears
+/// expanded once per tree; later mentions have `repeated` and no groups.
+#[derive(Serialize)]
+pub(crate) struct PathwayNode<'a> {
+    pub(crate) slug: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) href: String,
+    pub(crate) image: &'a str,
+    pub(crate) image_alt: &'a str,
+    pub(crate) criteria_html: Option<&'a str>,
+    pub(crate) repeated: bool,
+    pub(crate) groups: Vec<RequirementGroup<'a>>,
+}
+
+/// A learner's portfolio: the awards that carry their handle.
+#[derive(Serialize)]
+pub(crate) struct EarnerView<'a> {
+    pub(crate) handle: &'a str,
+    /// The name of their most recent award that gives one.
+    pub(crate) name: Option<&'a str>,
+    /// Newest first.
+    pub(crate) awards: Vec<EarnerAward<'a>>,
+    pub(crate) pathways: Vec<ProgressView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct EarnerAward<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) href: String,
+    pub(crate) badge_slug: &'a str,
+    pub(crate) badge_name: &'a str,
+    pub(crate) badge_href: String,
+    pub(crate) image: &'a str,
+    pub(crate) image_alt: &'a str,
+    pub(crate) issued: String,
+    pub(crate) expires: Option<String>,
+    /// For the page's script, which judges expiry (the build cannot).
+    pub(crate) expires_at: Option<String>,
+    /// `valid` or `revoked`.
+    pub(crate) status: &'static str,
+    pub(crate) revoked_on: Option<String>,
+}
+
+/// How far a learner is on a pathway: a badge they hold, or one they hold
+/// a required badge of.
+#[derive(Serialize)]
+pub(crate) struct ProgressView<'a> {
+    pub(crate) slug: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) href: String,
+    /// They hold the pathway's badge itself.
+    pub(crate) earned: bool,
+    /// They hold what it requires.
+    pub(crate) met: bool,
+    pub(crate) held: usize,
+    pub(crate) needed: usize,
+    pub(crate) groups: Vec<ProgressGroup<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ProgressGroup<'a> {
+    pub(crate) kind: &'static str,
+    pub(crate) count: usize,
+    pub(crate) held: usize,
+    pub(crate) badges: Vec<ProgressBadge<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ProgressBadge<'a> {
+    pub(crate) slug: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) href: String,
+    pub(crate) held: bool,
 }
 
 #[derive(Serialize)]
@@ -199,6 +377,28 @@ pub(crate) struct AwardView<'a> {
     pub(crate) revoked: Option<RevokedView<'a>>,
     pub(crate) narrative_html: Option<String>,
     pub(crate) evidence: Vec<EvidenceView<'a>>,
+    /// The badge's completion standard as a checklist, when it has one.
+    pub(crate) completion: Option<CompletionCheck<'a>>,
+    /// The recipient's portfolio (relative to the language root), when the
+    /// award carries a handle.
+    pub(crate) portfolio_href: Option<String>,
+}
+
+/// Each item of the badge's completion standard, with what shows it.
+#[derive(Serialize)]
+pub(crate) struct CompletionCheck<'a> {
+    /// `Some(shown)` when the standard asks for a reflection (the narrative).
+    pub(crate) reflection: Option<bool>,
+    pub(crate) items: Vec<CheckItem<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct CheckItem<'a> {
+    pub(crate) name: &'a str,
+    /// 1-based number of the evidence item that shows it.
+    pub(crate) evidence: Option<usize>,
+    pub(crate) url: Option<&'a str>,
+    pub(crate) met: bool,
 }
 
 #[derive(Serialize)]
@@ -215,16 +415,26 @@ pub(crate) struct EvidenceView<'a> {
     pub(crate) narrative_html: Option<String>,
 }
 
-pub(crate) fn site_view(site: &Site) -> SiteView {
+/// The site's view in `lang` (translated title and issuer description, or
+/// the default language's).
+pub(crate) fn site_view(site: &Site, lang: &str) -> SiteView {
+    let t = site
+        .translations
+        .get(lang)
+        .filter(|_| lang != site.language);
     SiteView {
-        title: site.title.clone(),
+        title: t
+            .and_then(|t| t.title.clone())
+            .unwrap_or_else(|| site.title.clone()),
         base_url: site.base_url.clone(),
-        language: site.language.clone(),
+        language: lang.to_string(),
         issuer: IssuerView {
             name: site.issuer.name.clone(),
             url: site.issuer.url.clone(),
             email: site.issuer.email.clone(),
-            description: site.issuer.description.clone(),
+            description: t
+                .and_then(|t| t.description.clone())
+                .or_else(|| site.issuer.description.clone()),
             image: site.issuer.image.clone(),
         },
         pages: site
@@ -240,15 +450,47 @@ pub(crate) fn site_view(site: &Site) -> SiteView {
     }
 }
 
-pub(crate) fn badge_view(badge: &Badge) -> BadgeView {
+/// A badge's view in `lang`: its texts translated where a translation
+/// exists, the default language's (listed in `untranslated`) elsewhere.
+pub(crate) fn badge_view(site: &Site, badge: &Badge, lang: &str) -> BadgeView {
+    let t = badge
+        .translations
+        .get(lang)
+        .filter(|_| lang != site.language);
+    let mut untranslated = Vec::new();
+    let mut text = |field: &'static str, value: Option<&String>, base: &String| match value {
+        Some(v) => v.clone(),
+        None => {
+            if lang != site.language {
+                untranslated.push(field);
+            }
+            base.clone()
+        }
+    };
+    let name = text("name", t.and_then(|t| t.name.as_ref()), &badge.name);
+    let description = text(
+        "description",
+        t.and_then(|t| t.description.as_ref()),
+        &badge.description,
+    );
+    let criteria = text(
+        "criteria",
+        t.and_then(|t| t.criteria.as_ref()),
+        &badge.criteria,
+    );
+    let image_alt = text(
+        "image_alt",
+        t.and_then(|t| t.image_alt.as_ref()),
+        &badge.image_alt,
+    );
     BadgeView {
         slug: badge.slug.clone(),
         href: layout::badge_dir(&badge.slug),
-        name: badge.name.clone(),
-        description: badge.description.clone(),
-        criteria_html: markdown::to_html(&badge.criteria),
+        name,
+        description,
+        criteria_html: markdown::to_html(&criteria),
         image: layout::badge_image(&badge.slug, badge.image.extension),
-        image_alt: badge.image_alt.clone(),
+        image_alt,
         achievement_type: badge.achievement_type.clone(),
         tags: badge.tags.clone(),
         valid_for: badge.valid_for.map(|p| p.describe()),
@@ -263,10 +505,27 @@ pub(crate) fn badge_view(badge: &Badge) -> BadgeView {
                 framework: a.framework.clone(),
             })
             .collect(),
+        untranslated,
+        source_lang: site.language.clone(),
+        completion: badge.completion.as_ref().map(|c| CompletionView {
+            reflection: c.reflection,
+            evidence: c.evidence.clone(),
+        }),
+        endorsements: badge
+            .endorsements
+            .iter()
+            .map(|e| EndorsementView {
+                endorser: e.issuer_name.clone().unwrap_or_else(|| e.issuer_id.clone()),
+                endorser_id: e.issuer_id.clone(),
+                endorser_url: e.issuer_url.clone(),
+                comment_html: e.comment.as_deref().map(markdown::to_html),
+                issued: e.valid_from.get(..10).unwrap_or(&e.valid_from).to_string(),
+            })
+            .collect(),
     }
 }
 
-pub(crate) fn award_view(award: &Award) -> AwardView<'_> {
+pub(crate) fn award_view<'a>(badge: &'a Badge, award: &'a Award) -> AwardView<'a> {
     AwardView {
         id: &award.id,
         recipient_name: award.recipient.name.as_deref(),
@@ -291,6 +550,35 @@ pub(crate) fn award_view(award: &Award) -> AwardView<'_> {
                 name: e.name.as_deref(),
                 description: e.description.as_deref(),
                 narrative_html: e.narrative.as_deref().map(markdown::to_html),
+            })
+            .collect(),
+        completion: badge
+            .completion
+            .as_ref()
+            .map(|standard| completion_check(standard, award)),
+        portfolio_href: award.recipient.handle.as_deref().map(layout::earner_dir),
+    }
+}
+
+/// The standard's items, each with the first evidence item named after it.
+fn completion_check<'a>(standard: &'a Completion, award: &'a Award) -> CompletionCheck<'a> {
+    CompletionCheck {
+        reflection: standard.reflection.then_some(award.narrative.is_some()),
+        items: standard
+            .evidence
+            .iter()
+            .map(|item| {
+                let found = award.evidence.iter().enumerate().find(|(_, e)| {
+                    e.name
+                        .as_deref()
+                        .is_some_and(|name| Completion::item_matches(item, name))
+                });
+                CheckItem {
+                    name: item,
+                    evidence: found.map(|(i, _)| i + 1),
+                    url: found.and_then(|(_, e)| e.url.as_deref()),
+                    met: found.is_some(),
+                }
             })
             .collect(),
     }

@@ -15,6 +15,27 @@ pub fn resolve_key(
     issuer: &str,
     resolver: &Resolver,
 ) -> Result<ed25519_dalek::VerifyingKey, String> {
+    resolve_key_with(vm, issuer, &|controller| {
+        let url = did::document_url(controller).ok_or(format!(
+            "unsupported verification method `{vm}` (did:web and did:key are supported)"
+        ))?;
+        let document = resolver.fetch_json(&url)?;
+        Ok((document, url))
+    })
+}
+
+/// Finds the DID document of a DID: the document, and how to name it in a
+/// report.
+pub type FindDocument<'f> = dyn Fn(&str) -> Result<(Value, String), String> + 'f;
+
+/// [`resolve_key`] with the controller's DID document (for a `did:web`
+/// DID) found by `document`, which returns it and how to name it in a
+/// report. `did:key` needs no document.
+pub fn resolve_key_with(
+    vm: &str,
+    issuer: &str,
+    document: &FindDocument<'_>,
+) -> Result<ed25519_dalek::VerifyingKey, String> {
     let (controller, _fragment) = vm
         .split_once('#')
         .ok_or(format!("verification method `{vm}` has no fragment"))?;
@@ -26,12 +47,9 @@ pub fn resolve_key(
     let public = if let Some(key) = controller.strip_prefix("did:key:") {
         multikey::decode_public(key).map_err(|e| format!("{controller}: {e}"))?
     } else {
-        let url = did::document_url(controller).ok_or(format!(
-            "unsupported verification method `{vm}` (did:web and did:key are supported)"
-        ))?;
-        let document = resolver.fetch_json(&url)?;
+        let (document, source) = document(controller)?;
         if document.get("id").and_then(Value::as_str) != Some(controller) {
-            return Err(format!("the DID document at {url} is not for {controller}"));
+            return Err(format!("the DID document at {source} is not for {controller}"));
         }
         let method = document
             .get("verificationMethod")
@@ -41,7 +59,7 @@ pub fn resolve_key(
                     .iter()
                     .find(|m| m.get("id").and_then(Value::as_str) == Some(vm))
             })
-            .ok_or(format!("key `{vm}` is not in the issuer's DID document"))?;
+            .ok_or(format!("key `{vm}` is not in the issuer's DID document ({source})"))?;
         if method.get("controller").and_then(Value::as_str) != Some(controller) {
             return Err(format!("key `{vm}` is not controlled by {controller}"));
         }
@@ -51,7 +69,7 @@ pub fn resolve_key(
             .is_some_and(|list| list.iter().any(|m| m.as_str() == Some(vm)));
         if !listed {
             return Err(format!(
-                "key `{vm}` is not listed in the DID document's assertionMethod"
+                "key `{vm}` is not listed in the DID document's assertionMethod ({source})"
             ));
         }
         let multibase = method

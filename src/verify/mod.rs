@@ -11,6 +11,7 @@
 //! Nothing is printed here: [`run`] returns a [`Report`] for the CLI.
 
 pub mod did;
+pub mod endorsement;
 pub mod resolver;
 pub mod status;
 
@@ -107,32 +108,7 @@ fn check(
         return Err("not a VerifiableCredential".into());
     }
     let issuer = issuer_id(doc).ok_or("no issuer id")?;
-    let proof = match doc.get("proof") {
-        Some(Value::Array(proofs)) if proofs.len() == 1 => &proofs[0],
-        Some(Value::Object(_)) => &doc["proof"],
-        Some(_) => return Err("expected exactly one proof".into()),
-        None => return Err("the credential is not signed (no `proof`)".into()),
-    };
-    let field = |name: &str| proof.get(name).and_then(Value::as_str);
-    if field("type") != Some(integrity::PROOF_TYPE)
-        || field("cryptosuite") != Some(integrity::CRYPTOSUITE)
-    {
-        return Err(
-            "the proof is not a DataIntegrityProof with cryptosuite eddsa-rdfc-2022".into(),
-        );
-    }
-    if field("proofPurpose") != Some("assertionMethod") {
-        return Err("the proof's purpose is not assertionMethod".into());
-    }
-    let vm = field("verificationMethod").ok_or("the proof has no verificationMethod")?;
-    let public = resolve_key(vm, issuer, resolver)?;
-    integrity::verify(canon, doc, &public).map_err(|e| match e {
-        integrity::IntegrityError::BadSignature => {
-            "invalid signature: the credential was changed after signing, or signed by another key"
-                .to_string()
-        }
-        other => other.to_string(),
-    })?;
+    verify_proof(canon, doc, &|vm| resolve_key(vm, issuer, resolver))?;
     let date = |name: &str| -> Result<Option<(OffsetDateTime, String)>, String> {
         match doc.get(name).and_then(Value::as_str) {
             None => Ok(None),
@@ -159,6 +135,43 @@ fn check(
         return Ok(Verdict::Revoked);
     }
     Ok(Verdict::Valid)
+}
+
+/// Checks the single `eddsa-rdfc-2022` proof of `doc`: its shape, its
+/// purpose, and the signature with the key that `key` resolves the
+/// verification method to (checking, for instance, that it belongs to the
+/// issuer).
+pub fn verify_proof(
+    canon: &dyn Canonicalize,
+    doc: &Value,
+    key: &dyn Fn(&str) -> Result<ed25519_dalek::VerifyingKey, String>,
+) -> Result<(), String> {
+    let proof = match doc.get("proof") {
+        Some(Value::Array(proofs)) if proofs.len() == 1 => &proofs[0],
+        Some(Value::Object(_)) => &doc["proof"],
+        Some(_) => return Err("expected exactly one proof".into()),
+        None => return Err("the credential is not signed (no `proof`)".into()),
+    };
+    let field = |name: &str| proof.get(name).and_then(Value::as_str);
+    if field("type") != Some(integrity::PROOF_TYPE)
+        || field("cryptosuite") != Some(integrity::CRYPTOSUITE)
+    {
+        return Err(
+            "the proof is not a DataIntegrityProof with cryptosuite eddsa-rdfc-2022".into(),
+        );
+    }
+    if field("proofPurpose") != Some("assertionMethod") {
+        return Err("the proof's purpose is not assertionMethod".into());
+    }
+    let vm = field("verificationMethod").ok_or("the proof has no verificationMethod")?;
+    let public = key(vm)?;
+    integrity::verify(canon, doc, &public).map_err(|e| match e {
+        integrity::IntegrityError::BadSignature => {
+            "invalid signature: the credential was changed after signing, or signed by another key"
+                .to_string()
+        }
+        other => other.to_string(),
+    })
 }
 
 /// What `rosette verify` was asked to check.

@@ -1,24 +1,34 @@
 //! An award page: status first, then the badge, the recipient's story,
-//! evidence, verification facts and downloads.
+//! evidence (with the badge's completion standard as a checklist),
+//! verification facts and downloads.
 
-use super::Pages;
-use super::badge::relative;
+use super::badge::from_page;
+use super::{Lang, Pages};
 use crate::layout;
 use crate::model::{Award, Badge, day, timestamp};
+use crate::site::i18n::fill;
 use crate::site::render::RenderError;
 use crate::site::view::{Body, FileLink, Verification, award_view};
 
 pub(super) fn render(
     pages: &Pages<'_>,
+    lang: &Lang<'_>,
     badge: &Badge,
     award: &Award,
 ) -> Result<Vec<u8>, RenderError> {
     let dir = layout::award_dir(&award.id);
-    let root = layout::root_of(&dir);
-    let who = award.recipient.name.as_deref().unwrap_or("A recipient");
-    let title = format!("{who} earned {}", badge.name);
+    let root = layout::root_of(&format!("{}{dir}", lang.prefix));
+    let view = lang.badge_view(badge);
+    let who = match award.recipient.name.as_deref() {
+        Some(name) => name.to_string(),
+        None => pages.words(lang, "a_recipient"),
+    };
+    let title = fill(
+        &pages.words(lang, "earned"),
+        &[("who".into(), who), ("badge".into(), view.name.clone())],
+    );
     let image = layout::badge_image(&badge.slug, badge.image.extension);
-    let meta = pages.meta(&dir, title, &badge.description, Some(image));
+    let meta = pages.meta(lang, &dir, title, &view.description, Some(image));
     let (files, verification) = match pages.signing {
         Some(signing) => {
             let slot = pages.slots.get(&award.id);
@@ -26,11 +36,11 @@ pub(super) fn render(
                 vec![
                     FileLink {
                         label: "Open Badges 3.0 credential (signed JSON)",
-                        href: relative(&dir, &layout::credential(&award.id)),
+                        href: from_page(&dir, &root, &lang.prefix, &layout::credential(&award.id)),
                     },
                     FileLink {
                         label: "Open Badges 2.0 assertion (hosted JSON)",
-                        href: relative(&dir, &layout::assertion(&award.id)),
+                        href: from_page(&dir, &root, &lang.prefix, &layout::assertion(&award.id)),
                     },
                 ],
                 Some(Box::new(Verification {
@@ -46,10 +56,10 @@ pub(super) fn render(
         None => (Vec::new(), None),
     };
     let body = Body::Award {
-        badge: pages.badge_view(badge),
-        award: award_view(award),
+        badge: view,
+        award: Box::new(award_view(badge, award)),
         files: &files,
         verification,
     };
-    pages.renderer.page(&pages.view, &root, meta, body)
+    pages.render(lang, &dir, meta, body)
 }

@@ -1,20 +1,23 @@
-//! An extra page from `site/pages/<name>.md`.
+//! An extra page from `site/pages/<name>.md` (in every language: its text
+//! has no translations, so it is the same in each).
 
-use super::Pages;
+use super::{Lang, Pages};
 use crate::layout;
 use crate::model::Page;
 use crate::site::markdown;
 use crate::site::render::RenderError;
 use crate::site::view::Body;
 
-pub(super) fn render(pages: &Pages<'_>, page: &Page) -> Result<Vec<u8>, RenderError> {
+pub(super) fn render(
+    pages: &Pages<'_>,
+    lang: &Lang<'_>,
+    page: &Page,
+) -> Result<Vec<u8>, RenderError> {
     let dir = layout::page_dir(&page.slug);
-    let meta = pages.meta(&dir, page.title.clone(), &page.title, None);
+    let meta = pages.meta(lang, &dir, page.title.clone(), &page.title, None);
     let body = Body::Markdown {
         page_title: &page.title,
         content_html: markdown::to_html(&page.markdown),
     };
-    pages
-        .renderer
-        .page(&pages.view, &layout::root_of(&dir), meta, body)
+    pages.render(lang, &dir, meta, body)
 }

@@ -1,37 +1,60 @@
-//! The issuer home page: every badge.
+//! The issuer home page: every badge, and the pathways among them.
 
-use super::Pages;
+use super::{Lang, Pages, pathway};
 use crate::layout;
 use crate::site::render::RenderError;
-use crate::site::view::{BadgeCard, Body};
+use crate::site::view::{BadgeCard, Body, PathwayCard};
 
-pub(super) fn render(pages: &Pages<'_>) -> Result<Vec<u8>, RenderError> {
+pub(super) fn render(pages: &Pages<'_>, lang: &Lang<'_>) -> Result<Vec<u8>, RenderError> {
     let site = pages.site;
-    let description = site.issuer.description.as_deref().unwrap_or(&site.title);
+    let description = lang
+        .view
+        .issuer
+        .description
+        .as_deref()
+        .unwrap_or(&lang.view.title);
     let cards = site
         .badges
         .iter()
-        .map(|b| BadgeCard {
+        .map(|b| {
+            let view = lang.badge_view(b);
+            BadgeCard {
+                slug: &b.slug,
+                href: layout::badge_dir(&b.slug),
+                name: &view.name,
+                description: &view.description,
+                image: layout::badge_image(&b.slug, b.image.extension),
+                image_alt: &view.image_alt,
+                award_count: b.awards.len(),
+                tags: &b.tags,
+            }
+        })
+        .collect();
+    let pathways = site
+        .badges
+        .iter()
+        .filter(|b| b.has_requirements())
+        .map(|b| PathwayCard {
             slug: &b.slug,
+            name: &lang.badge_view(b).name,
             href: layout::badge_dir(&b.slug),
-            name: &b.name,
-            description: &b.description,
-            image: layout::badge_image(&b.slug, b.image.extension),
-            image_alt: &b.image_alt,
-            award_count: b.awards.len(),
-            tags: &b.tags,
+            groups: pathway::direct(site, lang, b),
         })
         .collect();
     let meta = pages.meta(
+        lang,
         "",
-        site.title.clone(),
+        lang.view.title.clone(),
         description,
         site.issuer.image.clone(),
     );
-    pages.renderer.page(
-        &pages.view,
-        &layout::root_of(layout::HOME),
+    pages.render(
+        lang,
+        "",
         meta,
-        Body::Index { badges: cards },
+        Body::Index {
+            badges: cards,
+            pathways,
+        },
     )
 }

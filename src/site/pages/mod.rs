@@ -1,20 +1,33 @@
 //! The pages of a site, one file per kind. [`Pages`] holds what every page
 //! shares (compiled templates, the site's view, the badges' rendered
-//! criteria); the build asks it for award pages one by one (they are most of
-//! a site and are written as they are made) and for the rest at once.
+//! criteria, in each language); the build asks it for award pages one by
+//! one (they are most of a site and are written as they are made) and for
+//! the rest at once.
+//!
+//! A site of several languages has every page in each: the default
+//! language's at the root, each further language's under `<lang>/`
+//! ([`layout::language_dir`]), linked to each other with `hreflang` and a
+//! language switcher. The machine-readable files (credentials, achievements)
+//! are not repeated: every page links to the same ones.
 
 mod award;
 mod badge;
+mod earner;
 mod extra;
 mod home;
 mod not_found;
+mod pathway;
 mod verify;
 
 use std::collections::BTreeMap;
 
+use super::i18n::Language;
 use super::render::{RenderError, Renderer, put};
 use super::theme::Theme;
-use super::view::{BadgeView, PageMeta, Signing, SiteView, badge_view, site_view};
+use super::view::{
+    Alternate, BadgeView, Body, Frame, LanguageLink, PageMeta, Signing, SiteView, badge_view,
+    site_view,
+};
 use crate::layout;
 use crate::model::{Award, Badge, Site, Slot};
 use crate::output::Sink;
@@ -24,11 +37,26 @@ pub struct Pages<'a> {
     site: &'a Site,
     theme: &'a Theme,
     renderer: Renderer,
-    view: SiteView,
-    /// Badge slug → its view (criteria rendered once per badge).
-    badges: BTreeMap<&'a str, BadgeView>,
+    /// One per language of the site, the default first.
+    langs: Vec<Lang<'a>>,
     signing: Option<&'a Signing>,
     slots: &'a BTreeMap<String, Slot>,
+    /// Handle → the awards that carry it, oldest first.
+    earners: BTreeMap<&'a str, Vec<(&'a Badge, &'a Award)>>,
+    /// Badge slug → the badges that require it (a portfolio finds the
+    /// pathways of a learner's awards without looking at every badge).
+    required_by: BTreeMap<&'a str, Vec<&'a Badge>>,
+}
+
+/// What the pages of one language share.
+struct Lang<'a> {
+    code: &'a str,
+    /// `""` for the default language, `<lang>/` for the others.
+    prefix: String,
+    view: SiteView,
+    /// Badge slug → its view in this language (criteria rendered once).
+    badges: BTreeMap<&'a str, BadgeView>,
+    words: Language,
 }
 
 impl<'a> Pages<'a> {
@@ -40,59 +68,183 @@ impl<'a> Pages<'a> {
         signing: Option<&'a Signing>,
         slots: &'a BTreeMap<String, Slot>,
     ) -> Result<Self, RenderError> {
+        let langs = site
+            .languages
+            .iter()
+            .map(|code| Lang {
+                code,
+                prefix: layout::language_dir(code, &site.language),
+                view: site_view(site, code),
+                badges: site
+                    .badges
+                    .iter()
+                    .map(|b| (b.slug.as_str(), badge_view(site, b, code)))
+                    .collect(),
+                words: theme.catalog.language(code),
+            })
+            .collect();
+        let mut earners: BTreeMap<&str, Vec<(&Badge, &Award)>> = BTreeMap::new();
+        for (badge, award) in site.awards() {
+            if let Some(handle) = award.recipient.handle.as_deref() {
+                earners.entry(handle).or_default().push((badge, award));
+            }
+        }
+        for awards in earners.values_mut() {
+            awards.sort_by(|a, b| (a.1.issued, &a.1.id).cmp(&(b.1.issued, &b.1.id)));
+        }
+        let mut required_by: BTreeMap<&str, Vec<&Badge>> = BTreeMap::new();
+        for badge in &site.badges {
+            for slug in badge.required_slugs() {
+                required_by.entry(slug).or_default().push(badge);
+            }
+        }
         Ok(Pages {
             site,
             theme,
-            renderer: Renderer::new(theme)?,
-            view: site_view(site),
-            badges: site
-                .badges
-                .iter()
-                .map(|b| (b.slug.as_str(), badge_view(b)))
-                .collect(),
+            renderer: Renderer::new(theme, &site.languages)?,
+            langs,
             signing,
             slots,
+            earners,
+            required_by,
         })
     }
 
-    /// The page of one award.
+    /// The page of one award, in the default language.
     pub fn award(&self, badge: &Badge, award: &Award) -> Result<Vec<u8>, RenderError> {
-        award::render(self, badge, award)
+        award::render(self, &self.langs[0], badge, award)
     }
 
-    /// Every page and file except the award pages: home, badge pages, extra
-    /// pages, verification page, 404, the theme's and the site's static
-    /// files, badge images, `.nojekyll`, `robots.txt`, `sitemap.xml`.
+    /// The page of one award in each further language: (path, bytes).
+    /// Empty for a site of one language.
+    pub fn award_translations(
+        &self,
+        badge: &Badge,
+        award: &Award,
+    ) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+        self.langs[1..]
+            .iter()
+            .map(|lang| {
+                let path = format!("{}{}", lang.prefix, layout::award_page(&award.id));
+                award::render(self, lang, badge, award).map(|page| (path, page))
+            })
+            .collect()
+    }
+
+    /// Every page and file except the award pages: in each language the
+    /// home, badge pages, portfolios, extra pages and verification page;
+    /// then 404, the theme's and the site's static files, badge images,
+    /// `.nojekyll`, `robots.txt`, `sitemap.xml`.
     pub fn write_rest(&self, sink: &dyn Sink) -> Result<(), RenderError> {
-        put(sink, layout::HOME, &home::render(self)?)?;
-        for badge in &self.site.badges {
-            put(
-                sink,
-                &layout::badge_page(&badge.slug),
-                &badge::render(self, badge)?,
-            )?;
+        for lang in &self.langs {
+            let at = |path: &str| format!("{}{path}", lang.prefix);
+            put(sink, &at(layout::HOME), &home::render(self, lang)?)?;
+            for badge in &self.site.badges {
+                put(
+                    sink,
+                    &at(&layout::badge_page(&badge.slug)),
+                    &badge::render(self, lang, badge)?,
+                )?;
+            }
+            for (handle, awards) in &self.earners {
+                put(
+                    sink,
+                    &at(&layout::earner_page(handle)),
+                    &earner::render(self, lang, handle, awards)?,
+                )?;
+            }
+            for page in &self.site.pages {
+                put(
+                    sink,
+                    &at(&layout::page(&page.slug)),
+                    &extra::render(self, lang, page)?,
+                )?;
+            }
+            put(sink, &at(layout::VERIFY_PAGE), &verify::render(self, lang)?)?;
         }
-        for page in &self.site.pages {
-            put(sink, &layout::page(&page.slug), &extra::render(self, page)?)?;
-        }
-        put(sink, layout::VERIFY_PAGE, &verify::render(self)?)?;
         put(sink, layout::NOT_FOUND, &not_found::render(self)?)?;
         super::files::write(self.site, self.theme, &self.renderer, sink)
     }
 
-    /// Metadata of the page at `dir` (a folder path, or a file for 404).
-    fn meta(&self, dir: &str, title: String, description: &str, image: Option<String>) -> PageMeta {
+    /// Metadata of the page at `dir` (a folder path of the default
+    /// language, or a file for 404) in `lang`.
+    fn meta(
+        &self,
+        lang: &Lang<'_>,
+        dir: &str,
+        title: String,
+        description: &str,
+        image: Option<String>,
+    ) -> PageMeta {
         let urls = layout::Urls::new(&self.site.base_url);
+        let several = self.langs.len() > 1;
         PageMeta {
-            url: urls.of(dir),
+            url: urls.of(&format!("{}{dir}", lang.prefix)),
             title,
             description: description.to_string(),
             image_url: image.map(|i| urls.of(&i)),
+            alternates: if several {
+                self.langs
+                    .iter()
+                    .map(|l| Alternate {
+                        lang: l.code.to_string(),
+                        url: urls.of(&format!("{}{dir}", l.prefix)),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            default_url: several.then(|| urls.of(dir)),
         }
     }
 
+    /// Where the page at `dir` (of the default language) is in `lang`: its
+    /// roots and the language switcher.
+    fn frame<'l>(&self, lang: &'l Lang<'_>, dir: &str, root: &'l str) -> Frame<'l> {
+        let languages = if self.langs.len() > 1 {
+            self.langs
+                .iter()
+                .map(|l| LanguageLink {
+                    code: l.code.to_string(),
+                    name: l.words.name.clone(),
+                    href: format!("{root}{}{dir}", l.prefix),
+                    current: l.code == lang.code,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Frame {
+            root,
+            lang_root: format!("{root}{}", lang.prefix),
+            lang: lang.code,
+            dir: lang.words.dir.as_str(),
+            languages,
+        }
+    }
+
+    /// Renders the page at `dir` (of the default language) in `lang`.
+    fn render(
+        &self,
+        lang: &Lang<'_>,
+        dir: &str,
+        meta: PageMeta,
+        body: Body<'_>,
+    ) -> Result<Vec<u8>, RenderError> {
+        let root = layout::root_of(&format!("{}{dir}", lang.prefix));
+        let frame = self.frame(lang, dir, &root);
+        self.renderer.page(&lang.view, frame, meta, body)
+    }
+
+    /// The words of the theme for `key` in `lang` (English when missing).
+    fn words(&self, lang: &Lang<'_>, key: &str) -> String {
+        lang.words.text(key).unwrap_or(key).to_string()
+    }
+}
+
+impl Lang<'_> {
     fn badge_view(&self, badge: &Badge) -> &BadgeView {
-        // Every badge of the site has a view (built in `new`).
+        // Every badge of the site has a view in every language (built in `new`).
         &self.badges[badge.slug.as_str()]
     }
 }

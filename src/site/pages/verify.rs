@@ -1,15 +1,16 @@
 //! The verification page: how a stranger checks a credential of this site.
 
-use super::Pages;
+use super::{Lang, Pages};
 use crate::layout;
 use crate::site::render::RenderError;
 use crate::site::view::{Body, IssuerFacts};
 
-pub(super) fn render(pages: &Pages<'_>) -> Result<Vec<u8>, RenderError> {
+pub(super) fn render(pages: &Pages<'_>, lang: &Lang<'_>) -> Result<Vec<u8>, RenderError> {
     let meta = pages.meta(
+        lang,
         layout::VERIFY_DIR,
-        "Verify a credential".into(),
-        "How to check that a credential of this site is genuine",
+        pages.words(lang, "verify_a_credential"),
+        &pages.words(lang, "verify_description"),
         None,
     );
     let facts = pages.signing.map(|signing| IssuerFacts {
@@ -25,10 +26,5 @@ pub(super) fn render(pages: &Pages<'_>) -> Result<Vec<u8>, RenderError> {
     let body = Body::Verify {
         issuer: facts.as_ref(),
     };
-    pages.renderer.page(
-        &pages.view,
-        &layout::root_of(layout::VERIFY_DIR),
-        meta,
-        body,
-    )
+    pages.render(lang, layout::VERIFY_DIR, meta, body)
 }
