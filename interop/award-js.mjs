@@ -8,25 +8,48 @@ import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 
-const [siteDir, awardId, nowIso] = process.argv.slice(2);
+const [siteDir, awardId, nowIso, mode] = process.argv.slice(2);
 if(!siteDir || !awardId || !nowIso) {
-  console.error('usage: node award-js.mjs SITE_DIR AWARD_ID NOW_ISO');
+  console.error('usage: node award-js.mjs SITE_DIR AWARD_ID NOW_ISO\n' +
+    '       node award-js.mjs SITE_DIR PAGE_DIR NOW_ISO --portfolio');
   process.exit(2);
 }
-const pageDir = path.join(siteDir, 'awards', awardId);
+const portfolio = mode === '--portfolio';
+const pageDir = portfolio ? path.join(siteDir, awardId) :
+  path.join(siteDir, 'awards', awardId);
 const html = fs.readFileSync(path.join(pageDir, 'index.html'), 'utf8');
+const attributesOf = text => {
+  const found = {};
+  for(const m of text.matchAll(/([a-z-]+)="([^"]*)"/g)) {
+    found[m[1]] = m[2];
+  }
+  return found;
+};
+
+// The listed awards of a portfolio: <li class=...  data-valid-until=...>
+// holding a <strong class="award-state">.
+const items = [];
+for(const m of html.matchAll(/<li ([^>]*data-valid-until[^>]*)>([\s\S]*?)<\/li>/g)) {
+  const attributes = attributesOf(m[1]);
+  const stateText = (m[2].match(/class="award-state">([^<]*)</) || [])[1];
+  const state = stateText === undefined ? null : {textContent: stateText};
+  items.push({
+    className: attributes.class,
+    getAttribute: name => (name in attributes ? attributes[name] : null),
+    querySelector: selector => (selector === '.award-state' ? state : null),
+    state
+  });
+}
+
 const tag = html.match(/<p class="(status [^"]*)" id="award-status"([^>]*)>/);
-if(!tag) {
+if(!tag && !portfolio) {
   console.error('no status banner in the page');
   process.exit(2);
 }
-const attributes = {};
-for(const m of tag[2].matchAll(/([a-z-]+)="([^"]*)"/g)) {
-  attributes[m[1]] = m[2];
-}
+const attributes = tag ? attributesOf(tag[2]) : {};
 
 // The banner, as much of an element as award.js uses.
-const banner = {
+const banner = tag && {
   className: tag[1],
   textContent: 'static',
   getAttribute: name => (name in attributes ? attributes[name] : null),
@@ -36,6 +59,8 @@ const banner = {
 };
 const document = {
   getElementById: id => (id === 'award-status' ? banner : null),
+  querySelectorAll: selector =>
+    (selector === '[data-valid-until]' ? items : []),
   createElement: () => ({textContent: '', setAttribute() {}})
 };
 const fetchFile = async url => {
@@ -60,4 +85,10 @@ const context = vm.createContext({
 const script = fs.readFileSync(path.join(siteDir, 'award.js'), 'utf8');
 vm.runInContext(script, context);
 await new Promise(resolve => setTimeout(resolve, 200));
-console.log(`${banner.className}|${banner.textContent}`);
+if(portfolio) {
+  for(const item of items) {
+    console.log(`${item.className}|${item.state ? item.state.textContent : ''}`);
+  }
+} else {
+  console.log(`${banner.className}|${banner.textContent}`);
+}

@@ -16,36 +16,12 @@
 import fs from 'node:fs';
 
 import * as vc from '@digitalbazaar/vc';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022CryptoSuite} from
   '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 
+import {keyPairFor} from './lib/keys.mjs';
 import {createDocumentLoader} from './lib/loader.mjs';
-
-const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-function base58Decode(s) {
-  let n = 0n;
-  for(const c of s) {
-    const v = B58.indexOf(c);
-    if(v < 0) {
-      throw new Error(`invalid base58 character "${c}"`);
-    }
-    n = n * 58n + BigInt(v);
-  }
-  const bytes = [];
-  while(n > 0n) {
-    bytes.unshift(Number(n & 0xffn));
-    n >>= 8n;
-  }
-  for(const c of s) {
-    if(c !== '1') {
-      break;
-    }
-    bytes.unshift(0);
-  }
-  return Uint8Array.from(bytes);
-}
 
 function usage(msg) {
   if(msg) {
@@ -80,32 +56,12 @@ async function main() {
   }
   const [inFile, secretKeyMultibase, vmUrl, created] = pos;
 
-  if(!secretKeyMultibase.startsWith('z')) {
-    usage('secret key must be multibase base58btc ("z...")');
+  let keyPair;
+  try {
+    keyPair = await keyPairFor(secretKeyMultibase, vmUrl);
+  } catch(e) {
+    usage(e.message);
   }
-  const raw = base58Decode(secretKeyMultibase.slice(1));
-  if(raw.length !== 34 || raw[0] !== 0x80 || raw[1] !== 0x26) {
-    usage('secret key must be z + base58btc(0x8026 || 32-byte seed)');
-  }
-  const seed = raw.slice(2);
-  const controller = vmUrl.split('#')[0];
-  // derive the public key from the seed, then re-import through from()
-  // (generate() stores the legacy 64-byte seed||pub "zru..." form; the
-  // canonical 32-byte "z3u2..." form comes from export({canonicalize: true}))
-  const generated = await Ed25519Multikey.generate({seed});
-  const exported = await generated.export(
-    {publicKey: true, secretKey: true, canonicalize: true});
-  if(exported.secretKeyMultibase !== secretKeyMultibase) {
-    throw new Error('secret key round-trip mismatch');
-  }
-  const keyPair = await Ed25519Multikey.from({
-    '@context': 'https://w3id.org/security/multikey/v1',
-    type: 'Multikey',
-    id: vmUrl,
-    controller,
-    publicKeyMultibase: generated.publicKeyMultibase,
-    secretKeyMultibase
-  });
   console.error(`publicKeyMultibase: ${keyPair.publicKeyMultibase}`);
 
   const credential = JSON.parse(fs.readFileSync(inFile, 'utf8'));

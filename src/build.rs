@@ -175,7 +175,6 @@ pub fn check(root: &Path, locked: bool) -> Result<Plan, Error> {
     let canon = canonicalizer()?;
     let issuer =
         Issuer::new(&plan.site, &plan.slots, &canon, None).map_err(|e| issue_error(&plan, e))?;
-    issuer.achievements().map_err(|e| issue_error(&plan, e))?;
     // Pages are rendered as a build with a key renders them.
     let signing = (!plan.site.keys.is_empty()).then(|| signing_facts(&plan, &issuer, None));
     let pages = Pages::new(&plan.site, &theme, signing.as_ref(), &plan.slots)
@@ -198,6 +197,9 @@ pub fn check(root: &Path, locked: bool) -> Result<Plan, Error> {
         })
         .collect();
     report_failures(&plan, &theme, failures)?;
+    // After the awards, whose reports point at the field: this catches
+    // badges without awards and translations (published as achievements).
+    issuer.achievements().map_err(|e| issue_error(&plan, e))?;
     Ok(plan)
 }
 
@@ -370,6 +372,77 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
         signed,
         warnings,
     })
+}
+
+/// What `rosette endorse` signs.
+#[derive(Debug, Clone)]
+pub struct EndorseOptions {
+    pub root: PathBuf,
+    /// The secret signing key file (`--key`); else `ROSETTE_SIGNING_KEY`.
+    pub key_file: Option<PathBuf>,
+    /// The endorsed achievement's id (another issuer's).
+    pub achievement: String,
+    /// Markdown.
+    pub comment: String,
+    /// When the endorsement starts to be valid (the command's clock, or `--on`).
+    pub valid_from: time::OffsetDateTime,
+}
+
+/// `rosette endorse`: this site's issuer, with its key, endorses another
+/// issuer's achievement. Returns the signed `EndorsementCredential` (its id
+/// a fresh `urn:uuid:`), which the other site keeps in its repository.
+pub fn endorse(options: &EndorseOptions) -> Result<Vec<u8>, Error> {
+    let url = validate::rules::web_url(&options.achievement)
+        .map_err(|expected| Error::Usage(format!("ACHIEVEMENT_URL: expected {expected}")))?
+        .to_string();
+    let comment = options.comment.trim();
+    validate::rules::text(comment)
+        .and_then(|()| validate::rules::at_most(comment, crate::repo::limits::LONG_TEXT))
+        .and_then(|()| validate::rules::markdown(comment))
+        .map_err(|expected| Error::Usage(format!("--comment: expected {expected}")))?;
+    let plan = plan(&options.root, None)?;
+    if url.starts_with(&plan.site.base_url) {
+        return Err(Error::Usage(format!(
+            "{url} is an achievement of this site: an issuer endorses other issuers' badges"
+        )));
+    }
+    let secret = keys::read_secret(options.key_file.as_deref())
+        .map_err(Error::Usage)?
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "an endorsement is signed with this site's key: pass `--key FILE` or set {}",
+                keys::SECRET_ENV
+            ))
+        })?;
+    let canon = canonicalizer()?;
+    let issuer = Issuer::new(&plan.site, &plan.slots, &canon, Some(&secret))
+        .map_err(|e| issue_error(&plan, e))?;
+    let mut random = [0u8; 16];
+    getrandom::fill(&mut random).map_err(|e| Error::Usage(format!("no random source: {e}")))?;
+    let valid_from = crate::model::timestamp(
+        options
+            .valid_from
+            .replace_nanosecond(0)
+            .unwrap_or(options.valid_from),
+    );
+    issuer
+        .endorse(&uuid_urn(random), &url, comment, &valid_from)
+        .map_err(|e| Error::Usage(format!("cannot sign the endorsement: {e}")))
+}
+
+/// `urn:uuid:` + a version 4 (random) UUID made of `random`.
+fn uuid_urn(mut random: [u8; 16]) -> String {
+    random[6] = (random[6] & 0x0f) | 0x40;
+    random[8] = (random[8] & 0x3f) | 0x80;
+    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
 }
 
 /// `--locked`: the build must not publish anything `rosette.lock` does not
@@ -627,6 +700,16 @@ mod tests {
             );
         }
         assert_eq!(render_into(&plan, Some(&secret), &Discard).unwrap(), 3);
+    }
+
+    #[test]
+    fn endorsement_ids_are_version_4_uuids() {
+        let urn = uuid_urn([0xff; 16]);
+        assert_eq!(urn, "urn:uuid:ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert_eq!(
+            uuid_urn([0; 16]),
+            "urn:uuid:00000000-0000-4000-8000-000000000000"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod endorse;
 mod init;
 mod keygen;
 mod revoke;
@@ -45,6 +46,8 @@ enum Command {
     Revoke(revoke::Args),
     /// Make an Ed25519 signing key: write the secret (mode 0600), print the public key.
     Keygen(keygen::Args),
+    /// Sign an endorsement of another issuer's badge with this site's key.
+    Endorse(endorse::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -57,6 +60,7 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Revoke(args) => revoke::run(args, cli.root),
         Command::Keygen(args) => keygen::run(args),
+        Command::Endorse(args) => endorse::run(args, cli.root),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

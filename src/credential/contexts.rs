@@ -15,6 +15,9 @@ pub const ACHIEVEMENT: [&str; 2] = [VC_V2, OB_V3];
 /// The 1EdTech JSON schema that credentials declare in `credentialSchema`.
 pub const OB_V3_SCHEMA: &str =
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json";
+/// The 1EdTech JSON schema that endorsements declare in `credentialSchema`.
+pub const OB_V3_ENDORSEMENT_SCHEMA: &str =
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json";
 /// Open Badges 2.0.
 pub const OB_V2: &str = "https://w3id.org/openbadges/v2";
 /// The `@context` of the DID document.

@@ -182,6 +182,27 @@ impl<'a> Issuer<'a> {
         Ok(files)
     }
 
+    /// Signs this site's endorsement of another issuer's achievement
+    /// `subject` (see [`ob3::endorsement`]), created at `valid_from`.
+    pub fn endorse(
+        &self,
+        id: &str,
+        subject: &str,
+        comment: &str,
+        valid_from: &str,
+    ) -> Result<Vec<u8>, CanonError> {
+        let signer = self
+            .signer
+            .as_ref()
+            .ok_or_else(|| CanonError::Expansion("no signing key".into()))?;
+        let unsigned = ob3::endorsement(self.site, &self.did.did, id, subject, comment, valid_from);
+        let unsigned = serde_json::to_value(&unsigned).unwrap_or_default();
+        let signed = self
+            .sign(signer, unsigned, valid_from)
+            .map_err(|failed| failed.0)?;
+        Ok(to_json_bytes(&signed))
+    }
+
     /// Every badge's achievement in each of its languages, as (path, bytes),
     /// each through safe mode and the portable sort check. Needs no key, so
     /// `rosette check` runs it too.

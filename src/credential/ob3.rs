@@ -178,6 +178,63 @@ pub struct Schema {
     pub kind: &'static str,
 }
 
+/// An `EndorsementCredential` before signing: this site's issuer endorses
+/// another issuer's achievement (`rosette endorse`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndorsementCredential {
+    #[serde(rename = "@context")]
+    pub context: [&'static str; 3],
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: [&'static str; 2],
+    pub name: String,
+    pub issuer: Profile,
+    pub valid_from: String,
+    pub credential_subject: EndorsementSubject,
+    pub credential_schema: [Schema; 1],
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndorsementSubject {
+    /// The endorsed achievement's id.
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: [&'static str; 1],
+    /// Markdown.
+    pub endorsement_comment: String,
+}
+
+/// The unsigned endorsement of the achievement `subject` by the site's
+/// issuer, with credential id `id`, valid from `valid_from` (RFC 3339).
+pub fn endorsement(
+    site: &Site,
+    issuer_id: &str,
+    id: &str,
+    subject: &str,
+    comment: &str,
+    valid_from: &str,
+) -> EndorsementCredential {
+    EndorsementCredential {
+        context: contexts::CREDENTIAL,
+        id: id.to_string(),
+        kind: ["VerifiableCredential", "EndorsementCredential"],
+        name: format!("Endorsement by {}", site.issuer.name),
+        issuer: profile(site, issuer_id),
+        valid_from: valid_from.to_string(),
+        credential_subject: EndorsementSubject {
+            id: subject.to_string(),
+            kind: ["EndorsementSubject"],
+            endorsement_comment: comment.to_string(),
+        },
+        credential_schema: [Schema {
+            id: contexts::OB_V3_ENDORSEMENT_SCHEMA,
+            kind: "1EdTechJsonSchemaValidator2019",
+        }],
+    }
+}
+
 /// The issuer's profile as embedded in credentials.
 pub fn profile(site: &Site, issuer_id: &str) -> Profile {
     Profile {

@@ -49,7 +49,9 @@ pub fn resolve_key_with(
     } else {
         let (document, source) = document(controller)?;
         if document.get("id").and_then(Value::as_str) != Some(controller) {
-            return Err(format!("the DID document at {source} is not for {controller}"));
+            return Err(format!(
+                "the DID document at {source} is not for {controller}"
+            ));
         }
         let method = document
             .get("verificationMethod")
@@ -59,7 +61,9 @@ pub fn resolve_key_with(
                     .iter()
                     .find(|m| m.get("id").and_then(Value::as_str) == Some(vm))
             })
-            .ok_or(format!("key `{vm}` is not in the issuer's DID document ({source})"))?;
+            .ok_or(format!(
+                "key `{vm}` is not in the issuer's DID document ({source})"
+            ))?;
         if method.get("controller").and_then(Value::as_str) != Some(controller) {
             return Err(format!("key `{vm}` is not controlled by {controller}"));
         }

@@ -40,7 +40,7 @@ fn npm_ready() {
     });
 }
 
-fn node(args: &[&str]) -> Output {
+pub fn node(args: &[&str]) -> Output {
     npm_ready();
     Command::new("node")
         .args(args)
@@ -65,7 +65,7 @@ fn signed_site(overlay: Option<&str>) -> tempfile::TempDir {
     repo
 }
 
-fn verify_site(public: &Path, base: &str, extra: &[&str]) -> Output {
+pub fn verify_site(public: &Path, base: &str, extra: &[&str]) -> Output {
     let public = public.to_string_lossy().into_owned();
     let mut args = vec![
         "verify-site.mjs",

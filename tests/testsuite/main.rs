@@ -10,10 +10,12 @@ mod common;
 
 mod build;
 mod check;
+mod endorse;
 mod hostile;
 mod init;
 mod interop;
 mod layers;
+mod learning;
 mod ob2;
 mod pyld;
 mod revoke;

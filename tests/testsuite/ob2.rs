@@ -54,7 +54,7 @@ fn built_site(overlay: Option<&str>) -> tempfile::TempDir {
 }
 
 /// `check_ob2.py PUBLIC BASE --now NOW ARGS...`.
-fn check_ob2(public: &Path, base: &str, extra: &[&str]) -> Output {
+pub fn check_ob2(public: &Path, base: &str, extra: &[&str]) -> Output {
     validator_ready();
     let dir = ob2_dir();
     let python = dir.join(".venv/bin/python");

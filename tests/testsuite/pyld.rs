@@ -13,11 +13,11 @@ use std::sync::OnceLock;
 
 use crate::common::*;
 
-fn pyld_dir() -> PathBuf {
+pub fn pyld_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("interop/pyld")
 }
 
-fn pyld_ready() {
+pub fn pyld_ready() {
     static READY: OnceLock<()> = OnceLock::new();
     READY.get_or_init(|| {
         let script = pyld_dir().join("install.sh");

@@ -50,7 +50,18 @@ pub(super) fn endorsements(
         let found = out.entry(slug).or_default();
         if file.ends_with(".did.json") {
             if let Some(copy) = did_copy(c, file, value) {
-                found.documents.push(copy);
+                if let Some(first) = found.documents.iter().find(|d| d.id == copy.id) {
+                    c.error(
+                        Diagnostic::in_file(
+                            file,
+                            format!("a second copy of the DID document of `{}`", copy.id),
+                        )
+                        .label(format!("`{}` holds it already", first.file))
+                        .help("keep one copy of each endorser's DID document per badge"),
+                    );
+                } else {
+                    found.documents.push(copy);
+                }
             }
         } else if let Some(endorsement) = endorsement(c, file, value) {
             found.endorsements.push(endorsement);

@@ -1,7 +1,8 @@
 // Award pages: tell the truth even when the page was built long ago.
 //
 // 1. Expiry: the build never reads the clock (same input, same output), so
-//    the page compares data-valid-until (an RFC 3339 instant) with now.
+//    the page compares data-valid-until (an RFC 3339 instant) with now, and
+//    in the last 30 days says "expires in N days".
 // 2. Revocation: the page fetches the issuer's signed status list and reads
 //    this award's bit (W3C Bitstring Status List: "u" + base64url of GZIP
 //    bits, index 0 = most significant bit of byte 0). A page cached before a
@@ -10,6 +11,16 @@
 //    standard verifiers do that.
 (function () {
   "use strict";
+  // Portfolio pages: each listed award that has expired says so.
+  var listed = document.querySelectorAll ? document.querySelectorAll("[data-valid-until]") : [];
+  Array.prototype.forEach.call(listed, function (item) {
+    var state = item.querySelector(".award-state");
+    if (state && Date.now() >= Date.parse(item.getAttribute("data-valid-until"))) {
+      item.className = item.className.replace("status-valid", "status-expired");
+      state.textContent = item.getAttribute("data-expired") || "Expired";
+    }
+  });
+
   var banner = document.getElementById("award-status");
   if (!banner) return;
 
@@ -25,8 +36,21 @@
   }
 
   var until = banner.getAttribute("data-valid-until");
-  if (until && Date.now() >= Date.parse(until)) {
+  var end = until ? Date.parse(until) : NaN;
+  if (end && Date.now() >= end) {
     show("expired", "Expired", " on " + until.slice(0, 10));
+  } else if (end) {
+    // In its last 30 days, say how many are left (rounded up: a credential
+    // that expires in 2 hours "expires in 1 day"). The words come from the
+    // page (data-expiring, "{n}" = the days) when it gives them.
+    var days = Math.ceil((end - Date.now()) / 86400000);
+    if (days <= 30) {
+      var note = document.createElement("span");
+      note.className = "expiring";
+      var words = banner.getAttribute("data-expiring") || "expires in {n} days";
+      note.textContent = " (" + words.replace("{n}", String(days)) + ")";
+      banner.append(note);
+    }
   }
 
   var list = banner.getAttribute("data-status-list");

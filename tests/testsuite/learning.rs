@@ -1,0 +1,595 @@
+//! Pathways, completion standards, portfolios and sites in several
+//! languages, on the `pathways` fixture: badges `beta` (requires `alpha`,
+//! a completion standard), `gamma` (1 of `alpha`, `beta`), `delta`
+//! (`gamma` and `beta`); Ada's awards carry the handle `ada`; the site is in
+//! English, French and Arabic, partly translated.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::common::*;
+
+const BASE: &str = "https://example.test/badges/";
+
+fn built() -> tempfile::TempDir {
+    let repo = repo(Some(&fixtures().join("pathways")));
+    let output = build(repo.path(), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    repo
+}
+
+fn page(repo: &tempfile::TempDir, path: &str) -> String {
+    std::fs::read_to_string(repo.path().join("public").join(path))
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn json(repo: &tempfile::TempDir, path: &str) -> Value {
+    serde_json::from_str(&page(repo, path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The text of `html` between `start` and the next `end` after it.
+fn between<'h>(html: &'h str, start: &str, end: &str) -> &'h str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start:?} in:\n{html}"));
+    let rest = &html[from..];
+    &rest[..rest.find(end).map_or(rest.len(), |e| e + end.len())]
+}
+
+#[test]
+fn every_page_exists_in_every_language_with_hreflang_links() {
+    let repo = built();
+    for lang in ["", "fr/", "ar/"] {
+        for path in [
+            "index.html",
+            "badges/alpha/index.html",
+            "badges/delta/index.html",
+            "awards/beta-1/index.html",
+            "earners/ada/index.html",
+            "pages/about/index.html",
+            "verify/index.html",
+        ] {
+            assert!(
+                repo.path().join("public").join(lang).join(path).is_file(),
+                "{lang}{path}"
+            );
+        }
+    }
+    let fr = page(&repo, "fr/badges/alpha/index.html");
+    assert!(fr.contains("<html lang=\"fr\">"), "{fr}");
+    for (lang, url) in [
+        ("en", "badges/alpha/"),
+        ("fr", "fr/badges/alpha/"),
+        ("ar", "ar/badges/alpha/"),
+        ("x-default", "badges/alpha/"),
+    ] {
+        let link = format!("<link rel=\"alternate\" hreflang=\"{lang}\" href=\"{BASE}{url}\">");
+        assert!(fr.contains(&link), "{link} in\n{fr}");
+    }
+    assert!(fr.contains(&format!(
+        "<link rel=\"canonical\" href=\"{BASE}fr/badges/alpha/\">"
+    )));
+    // The language switcher: each language by its own name, this one current.
+    let switcher = between(&fr, "<nav class=\"languages\"", "</nav>");
+    assert!(
+        switcher.contains("<a href=\"../../../badges/alpha/\" lang=\"en\" hreflang=\"en\">English</a>")
+            && switcher.contains(
+                "<a href=\"../../../fr/badges/alpha/\" lang=\"fr\" hreflang=\"fr\" aria-current=\"true\">Français</a>"
+            )
+            && switcher.contains("<a href=\"../../../ar/badges/alpha/\" lang=\"ar\" hreflang=\"ar\">العربية</a>"),
+        "{switcher}"
+    );
+    // The translation, the theme's own words from the French catalog, and
+    // links that stay in French; files are shared by every language.
+    for expected in [
+        "<title>Alpha (fr) · Badges de la guilde de test</title>",
+        "<h1 id=\"badge-title\">Alpha (fr)</h1>",
+        "<p class=\"lead\">Le premier badge.</p>",
+        "Faire la <strong>première</strong> chose.",
+        "alt=\"Un cercle\"",
+        ">Accueil</a>",
+        "Émis par <a href=\"https://guild.example/\">",
+        "<a href=\"../../../fr/verify/\">Vérifier un certificat</a>",
+        "<a href=\"../../../fr/awards/alpha-1/\">Ada</a>",
+        "<link rel=\"stylesheet\" href=\"../../../style.css\">",
+        "<a href=\"../../../badges/alpha/achievement.json\">",
+    ] {
+        assert!(fr.contains(expected), "{expected} in\n{fr}");
+    }
+    assert!(
+        !fr.contains("untranslated"),
+        "alpha is fully translated into French"
+    );
+    let sitemap = page(&repo, "sitemap.xml");
+    for url in ["", "fr/", "ar/badges/delta/", "fr/verify/"] {
+        assert!(
+            sitemap.contains(&format!("<loc>{BASE}{url}</loc>")),
+            "{url}: {sitemap}"
+        );
+    }
+    assert!(
+        !sitemap.contains("earners/") && !sitemap.contains("awards/"),
+        "{sitemap}"
+    );
+}
+
+#[test]
+fn arabic_pages_are_right_to_left_and_untranslated_texts_are_marked() {
+    let repo = built();
+    let ar = page(&repo, "ar/badges/alpha/index.html");
+    assert!(ar.contains("<html lang=\"ar\" dir=\"rtl\">"), "{ar}");
+    assert!(ar.contains("<h1 id=\"badge-title\">ألفا</h1>"), "{ar}");
+    // `ar` translates only the name: the rest is English, said so, and
+    // marked with its language for screen readers and browsers.
+    assert!(
+        ar.contains("<p class=\"lead\" lang=\"en\">The first badge.</p>"),
+        "{ar}"
+    );
+    assert!(
+        ar.contains("<div class=\"prose\" lang=\"en\"><p>Do the <strong>first</strong> thing.</p>"),
+        "{ar}"
+    );
+    assert!(
+        ar.contains("<p class=\"untranslated muted\">لم يُترجم بعد: معروض باللغة الأصلية.</p>"),
+        "{ar}"
+    );
+    assert!(
+        ar.contains("<title>ألفا · شارات نقابة الاختبار</title>"),
+        "{ar}"
+    );
+    // A badge with no translation at all falls back entirely, marked too.
+    let fr_beta = page(&repo, "fr/badges/beta/index.html");
+    assert!(
+        fr_beta.contains("<h1 id=\"badge-title\" lang=\"en\">Beta</h1>")
+            && fr_beta.contains("Pas encore traduit"),
+        "{fr_beta}"
+    );
+    // The default language's pages are left as they are.
+    let en = page(&repo, "badges/alpha/index.html");
+    assert!(en.contains("<html lang=\"en\">") && !en.contains("dir=\"rtl\""));
+    assert!(!en.contains("untranslated") && !en.contains("lang=\"en\">The first"));
+}
+
+#[test]
+fn dates_are_written_in_the_page_language() {
+    let repo = built();
+    let fr = page(&repo, "fr/earners/ada/index.html");
+    assert!(
+        fr.contains("<time datetime=\"2026-01-15\">15 janvier 2026</time>")
+            && fr.contains("<time datetime=\"2026-03-01\">1er mars 2026</time>")
+            && fr.contains("jusqu’au 15 janvier 2027"),
+        "{fr}"
+    );
+    let ar = page(&repo, "ar/earners/ada/index.html");
+    assert!(
+        ar.contains("<time datetime=\"2026-01-15\">15 يناير 2026</time>"),
+        "{ar}"
+    );
+    let en = page(&repo, "earners/ada/index.html");
+    assert!(
+        en.contains("<time datetime=\"2026-01-15\">January 15, 2026</time>"),
+        "{en}"
+    );
+}
+
+#[test]
+fn check_lists_what_is_untranslated_and_build_says_how_much() {
+    let repo = repo(Some(&fixtures().join("pathways")));
+    let output = rosette(repo.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let warnings = stderr(&output);
+    for expected in [
+        "warning: the site is partly untranslated into `ar`: `description`\n  --> site/site.toml:10:15\n",
+        "warning: badge `alpha` is partly untranslated into `ar`: `description`, `criteria`, `image_alt`\n  --> badges/alpha.toml:15:21\n",
+        "warning: badge `beta` is not translated into `fr`: `name`, `description`, `criteria`, `image_alt`\n  --> badges/beta.toml:2:8\n",
+        "warning: badge `gamma` is partly untranslated into `fr`: `description`, `criteria`, `image_alt`\n",
+    ] {
+        assert!(warnings.contains(expected), "{expected}\nin\n{warnings}");
+    }
+    assert_eq!(warnings.matches("warning: ").count(), 8, "{warnings}");
+    assert!(!warnings.contains("`alpha` is partly untranslated into `fr`"));
+    let output = build(repo.path(), &[]);
+    assert!(output.status.success());
+    assert!(
+        stderr(&output).contains(
+            "warning: 8 translations are missing or incomplete (pages show the default language's texts, marked): `rosette check` lists them"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    // A site of one language has nothing to translate and no language folders.
+    let single = crate::common::repo(None);
+    let output = rosette(single.path(), &["check"]);
+    assert!(!stderr(&output).contains("warning"), "{}", stderr(&output));
+    assert!(build(single.path(), &[]).status.success());
+    let home = std::fs::read_to_string(single.path().join("public/index.html")).unwrap();
+    assert!(!home.contains("hreflang") && !home.contains("class=\"languages\""));
+    assert!(!single.path().join("public/en").exists());
+}
+
+#[test]
+fn badge_pages_show_the_pathway_tree_with_criteria_and_the_home_page_lists_pathways() {
+    let repo = built();
+    let delta = page(&repo, "badges/delta/index.html");
+    let tree = between(
+        &delta,
+        "<section aria-labelledby=\"pathway-title\">",
+        "</section>",
+    );
+    // delta requires gamma and beta; gamma requires 1 of alpha, beta; beta
+    // requires alpha. Each badge is expanded once; later mentions refer up.
+    let order: Vec<&str> = [
+        "Gamma",
+        "At least 1 of:",
+        "Alpha",
+        "Beta",
+        "All of:",
+        "Alpha</a> (see above)",
+        "Beta</a> (see above)",
+    ]
+    .into_iter()
+    .collect();
+    let mut at = 0;
+    for piece in order {
+        let found = tree[at..]
+            .find(piece)
+            .unwrap_or_else(|| panic!("{piece} after {at} in\n{tree}"));
+        at += found + piece.len();
+    }
+    assert!(
+        tree.contains("<p>Do the third thing.</p>"),
+        "criteria shown: {tree}"
+    );
+    assert!(
+        tree.contains("<a href=\"../../badges/gamma/\">Gamma</a>"),
+        "{tree}"
+    );
+    assert!(!delta.contains("more: see each badge"), "{delta}");
+    let alpha = page(&repo, "badges/alpha/index.html");
+    assert!(!alpha.contains("pathway-title"), "alpha requires nothing");
+    let home = page(&repo, "index.html");
+    let pathways = between(
+        &home,
+        "<section aria-labelledby=\"pathways-title\">",
+        "</section>",
+    );
+    assert!(
+        pathways.contains("<li><a href=\"badges/gamma/\">Gamma</a> · At least 1 of: <a href=\"badges/alpha/\">Alpha</a>, <a href=\"badges/beta/\">Beta</a></li>"),
+        "{pathways}"
+    );
+    assert!(
+        pathways.contains("<a href=\"badges/delta/\">Delta</a> · All of:"),
+        "{pathways}"
+    );
+    let fr_home = page(&repo, "fr/index.html");
+    assert!(
+        fr_home.contains("<a href=\"../fr/badges/gamma/\">Gamma (fr)</a> · Au moins 1 parmi :"),
+        "{fr_home}"
+    );
+}
+
+#[test]
+fn portfolios_list_the_awards_of_a_handle_with_pathway_progress() {
+    let repo = built();
+    let ada = page(&repo, "earners/ada/index.html");
+    assert!(ada.contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(
+        ada.contains("<h1 id=\"earner-title\">Portfolio of Ada Lovelace</h1>"),
+        "{ada}"
+    );
+    let awards = between(&ada, "<ul class=\"earner-awards\">", "</ul>");
+    // Newest first; only the awards that carry the handle (alpha-2 and
+    // alpha-3 have none, whoever their recipients are).
+    let beta = awards.find("awards/beta-1/").expect("beta-1 listed");
+    let alpha = awards.find("awards/alpha-1/").expect("alpha-1 listed");
+    assert!(beta < alpha, "{awards}");
+    assert!(
+        !awards.contains("alpha-2") && !awards.contains("alpha-3"),
+        "{awards}"
+    );
+    assert!(
+        awards.contains("data-valid-until=\"2027-01-15T00:00:00Z\" data-expired=\"Expired\""),
+        "{awards}"
+    );
+    let progress = between(
+        &ada,
+        "<section aria-labelledby=\"progress-title\">",
+        "</section>",
+    );
+    for expected in [
+        "<a href=\"../../badges/beta/\">Beta</a>:\n        Earned",
+        "<a href=\"../../badges/delta/\">Delta</a>:\n        1 of 2 required badges earned",
+        "<li><a href=\"../../badges/gamma/\">Gamma</a> — Not yet</li>",
+        "<a href=\"../../badges/gamma/\">Gamma</a>:\n        1 of 1 required badges earned",
+    ] {
+        assert!(progress.contains(expected), "{expected} in\n{progress}");
+    }
+    assert!(!repo.path().join("public/earners/alice").exists());
+    let award = page(&repo, "awards/beta-1/index.html");
+    assert!(
+        award.contains("<a href=\"../../earners/ada/\">All badges of this learner</a>"),
+        "{award}"
+    );
+    let other = page(&repo, "awards/alpha-2/index.html");
+    assert!(!other.contains("earners/"), "no handle, no portfolio link");
+}
+
+#[test]
+fn portfolios_mark_revoked_awards_and_expired_ones_in_the_browser() {
+    let repo = repo(Some(&fixtures().join("pathways")));
+    let file = repo.path().join("badges/gamma.toml");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str(
+        "\n[[award]]\nid = \"gamma-1\"\nrecipient = { email = \"ada@example.org\", handle = \"ada\" }\nissued = 2026-04-01\nrevoked = { on = 2026-04-02, reason = \"Issued in error\" }\n",
+    );
+    std::fs::write(&file, text).unwrap();
+    assert!(build(repo.path(), &[]).status.success());
+    let ada = std::fs::read_to_string(repo.path().join("public/earners/ada/index.html")).unwrap();
+    let item = between(&ada, "<li class=\"status-revoked\">", "</li>");
+    assert!(
+        item.contains("awards/gamma-1/")
+            && item.contains("<strong class=\"award-state\">Revoked</strong>"),
+        "{item}"
+    );
+    // A revoked award holds nothing: gamma's pathway still counts alpha
+    // and beta, and gamma is not earned.
+    assert!(
+        ada.contains("<a href=\"../../badges/gamma/\">Gamma</a>:\n        1 of 1"),
+        "{ada}"
+    );
+    let public = repo.path().join("public").to_string_lossy().into_owned();
+    let run = |page: &str, now: &str| {
+        let output = crate::interop::node(&["award-js.mjs", &public, page, now, "--portfolio"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output).trim().to_string()
+    };
+    assert_eq!(
+        run("earners/ada", "2026-06-01T00:00:00Z"),
+        "status-valid|Valid"
+    );
+    assert_eq!(
+        run("earners/ada", "2027-01-15T00:00:00Z"),
+        "status-expired|Expired"
+    );
+    assert_eq!(
+        run("fr/earners/ada", "2027-02-01T00:00:00Z"),
+        "status-expired|Expiré"
+    );
+}
+
+#[test]
+fn award_pages_show_the_completion_standard_as_a_checklist() {
+    let repo = built();
+    let award = page(&repo, "awards/beta-1/index.html");
+    let list = between(
+        &award,
+        "<section aria-labelledby=\"completion-title\">",
+        "</section>",
+    );
+    assert!(
+        list.contains("<li class=\"met\">The learner’s reflection</li>")
+            && list.contains(
+                "<li class=\"met\">Practical application: <a href=\"https://work.example/app\" rel=\"noopener\">shown by Evidence 1</a></li>"
+            ),
+        "{list}"
+    );
+    let badge = page(&repo, "badges/beta/index.html");
+    let standard = between(
+        &badge,
+        "<section aria-labelledby=\"completion-title\">",
+        "</section>",
+    );
+    assert!(
+        standard.contains("<li>A reflection by the learner</li>")
+            && standard.contains("<li>Practical application</li>"),
+        "{standard}"
+    );
+    let fr = page(&repo, "fr/awards/beta-1/index.html");
+    assert!(
+        fr.contains("Exigences d’attribution") && fr.contains("démontré par Preuve 1"),
+        "{fr}"
+    );
+    // The credential carries the reflection and the evidence.
+    let credential = json(&repo, "awards/beta-1/credential.json");
+    assert_eq!(
+        credential["credentialSubject"]["narrative"],
+        "I learnt to *reflect*."
+    );
+    assert_eq!(credential["evidence"][0]["name"], "Practical application");
+    assert_eq!(credential["evidence"][0]["id"], "https://work.example/app");
+}
+
+#[test]
+fn prerequisites_and_languages_use_only_terms_the_contexts_define() {
+    let repo = built();
+    let credential = json(&repo, "awards/beta-1/credential.json");
+    let achievement = &credential["credentialSubject"]["achievement"];
+    assert_eq!(achievement["inLanguage"], "en");
+    assert_eq!(
+        achievement["alignment"],
+        serde_json::json!([{
+            "type": ["Alignment"],
+            "targetName": "Alpha",
+            "targetUrl": format!("{BASE}badges/alpha/achievement.json"),
+            "targetDescription": "Prerequisite: earn this badge first.",
+            "targetCode": "alpha",
+            "targetType": "ceterms:Credential"
+        }])
+    );
+    let gamma = json(&repo, "badges/gamma/achievement.json");
+    let choices: Vec<&str> = gamma["alignment"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["targetCode"].as_str().unwrap())
+        .collect();
+    assert_eq!(choices, ["alpha", "beta"]);
+    assert!(
+        gamma["alignment"][0]["targetDescription"]
+            .as_str()
+            .unwrap()
+            .contains("at least 1 of the 2 badges")
+    );
+    // One `related` entry per translation, with its inLanguage, both ways.
+    let alpha = &json(&repo, "awards/alpha-1/credential.json")["credentialSubject"]["achievement"];
+    let related: Vec<(String, String)> = alpha["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r["inLanguage"].as_str()?.to_string(),
+                r["id"].as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    assert_eq!(
+        related,
+        [
+            (
+                "fr".to_string(),
+                format!("{BASE}fr/badges/alpha/achievement.json")
+            ),
+            (
+                "ar".to_string(),
+                format!("{BASE}ar/badges/alpha/achievement.json")
+            ),
+        ]
+    );
+    let fr = json(&repo, "fr/badges/alpha/achievement.json");
+    assert_eq!(fr["id"], format!("{BASE}fr/badges/alpha/achievement.json"));
+    assert_eq!(fr["inLanguage"], "fr");
+    assert_eq!(fr["name"], "Alpha (fr)");
+    assert_eq!(fr["criteria"]["id"], format!("{BASE}fr/badges/alpha/"));
+    assert!(
+        fr["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["inLanguage"] == "en"
+                && r["id"] == format!("{BASE}badges/alpha/achievement.json"))
+    );
+    // Published only for the languages a badge is translated into.
+    assert!(
+        repo.path()
+            .join("public/fr/badges/gamma/achievement.json")
+            .is_file()
+    );
+    assert!(
+        !repo
+            .path()
+            .join("public/fr/badges/beta/achievement.json")
+            .exists()
+    );
+    // PyLD in safe mode accepts every achievement (undefined terms fail).
+    crate::pyld::pyld_ready();
+    let python = crate::pyld::pyld_dir().join(".venv/bin/python");
+    for file in [
+        "badges/alpha/achievement.json",
+        "fr/badges/alpha/achievement.json",
+        "ar/badges/alpha/achievement.json",
+        "badges/delta/achievement.json",
+    ] {
+        let output = Command::new(&python)
+            .arg(crate::pyld::pyld_dir().join("verify.py"))
+            .args(["--canon"])
+            .arg(repo.path().join("public").join(file))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{file}: {}", stderr(&output));
+        assert!(
+            stdout(&output).contains("<https://schema.org/inLanguage>") || file.contains("delta")
+        );
+    }
+}
+
+#[test]
+fn credentials_with_every_new_field_verify_in_independent_verifiers() {
+    let repo = built();
+    let public = repo.path().join("public");
+    let js = crate::interop::verify_site(&public, BASE, &["--expect-revoked", "alpha-3"]);
+    assert!(js.status.success(), "{}{}", stdout(&js), stderr(&js));
+    assert!(
+        stdout(&js).contains("4 passed, 0 failed"),
+        "{}",
+        stdout(&js)
+    );
+    let py = crate::pyld::pyld_verify(&public, BASE, &["--expect-revoked", "alpha-3"]);
+    assert!(py.status.success(), "{}{}", stdout(&py), stderr(&py));
+    assert!(
+        stdout(&py).ends_with("4 passed, 0 failed\n"),
+        "{}",
+        stdout(&py)
+    );
+    let ours = rosette(
+        repo.path(),
+        &["verify", "public", "--at", "2026-06-01T00:00:00Z"],
+    );
+    assert!(ours.status.success(), "{}", stdout(&ours));
+    let ob2 = crate::ob2::check_ob2(&public, BASE, &["--expect-revoked", "alpha-3"]);
+    assert!(ob2.status.success(), "{}{}", stdout(&ob2), stderr(&ob2));
+    let class = json(&repo, "badges/beta/badgeclass.json");
+    assert_eq!(
+        class["alignment"][0]["targetUrl"],
+        format!("{BASE}badges/alpha/badgeclass.json")
+    );
+    assert!(
+        class["alignment"][0].get("targetType").is_none(),
+        "OB 2.0 has no targetType"
+    );
+}
+
+#[test]
+fn award_pages_say_how_many_days_are_left_in_the_last_thirty() {
+    let repo = built();
+    let public = repo.path().join("public").to_string_lossy().into_owned();
+    let run = |now: &str| {
+        let output = crate::interop::node(&["award-js.mjs", &public, "alpha-2", now]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output).trim().to_string()
+    };
+    // alpha-2 expires 2026-12-31T00:00:00Z.
+    assert_eq!(run("2026-11-30T00:00:00Z"), "status status-valid|static");
+    assert_eq!(
+        run("2026-12-01T00:00:00Z"),
+        "status status-valid|static (expires in 30 days)"
+    );
+    assert_eq!(
+        run("2026-12-30T12:00:00Z"),
+        "status status-valid|static (expires in 1 days)"
+    );
+    assert!(run("2026-12-31T00:00:00Z").starts_with("status status-expired|"));
+}
+
+/// The tree is bounded: a long chain shows three levels and says so.
+#[test]
+fn long_pathways_are_cut_on_the_page_not_in_the_check() {
+    let repo = repo(None);
+    let badges = repo.path().join("badges");
+    for i in 0..40 {
+        let requires = if i == 0 {
+            String::new()
+        } else {
+            format!("requires = [\"chain-{}\"]\n", i - 1)
+        };
+        std::fs::write(
+            badges.join(format!("chain-{i}.toml")),
+            format!(
+                "[badge]\nname = \"Chain {i}\"\ndescription = \"d\"\ncriteria = \"Step {i}.\"\nimage_alt = \"x\"\n{requires}"
+            ),
+        )
+        .unwrap();
+        std::fs::copy(
+            badges.join("alpha.svg"),
+            badges.join(format!("chain-{i}.svg")),
+        )
+        .unwrap();
+    }
+    let output = build(repo.path(), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let top =
+        std::fs::read_to_string(repo.path().join("public/badges/chain-39/index.html")).unwrap();
+    assert!(top.contains("Chain 38") && top.contains("Chain 36") && !top.contains("Chain 35"));
+    assert!(top.contains("and more: see each badge’s page"), "{top}");
+}
