@@ -151,6 +151,30 @@ pub fn plan(root: &Path, base_url: Option<&str>) -> Result<Plan, Error> {
     })
 }
 
+/// The site's languages the theme has no words for (its own texts, such
+/// as "Issued by", are then in English).
+fn catalog_warnings(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+    site.languages
+        .iter()
+        .filter(|lang| !theme.catalog.has(lang))
+        .map(|lang| {
+            Diagnostic::at(
+                crate::repo::SITE_FILE,
+                site.spans
+                    .get("languages")
+                    .or_else(|| site.spans.get("language"))
+                    .cloned()
+                    .unwrap_or(0..0),
+                format!("the theme has no words for `{lang}`"),
+            )
+            .label(format!(
+                "its own texts (\"Issued by\", dates) are in English on `{lang}` pages: add \
+                 themes/<name>/i18n/{lang}.toml"
+            ))
+        })
+        .collect()
+}
+
 /// Endorsements are published only when they verify (`crate::verify`):
 /// a changed or mismatched one is a problem naming its file.
 fn check_endorsements(site: &Site, problems: &mut Diagnostics) -> Result<(), Error> {
@@ -167,11 +191,13 @@ fn check_endorsements(site: &Site, problems: &mut Diagnostics) -> Result<(), Err
 /// `rosette check`: everything [`build`] checks, without the secret key and
 /// without writing anything.
 pub fn check(root: &Path, locked: bool) -> Result<Plan, Error> {
-    let plan = plan(root, None)?;
+    let mut plan = plan(root, None)?;
     if locked {
         refuse_lock_change(&plan)?;
     }
     let theme = load_theme(&plan)?;
+    let missing = catalog_warnings(&plan.site, &theme);
+    plan.warnings.extend(missing);
     let canon = canonicalizer()?;
     let issuer =
         Issuer::new(&plan.site, &plan.slots, &canon, None).map_err(|e| issue_error(&plan, e))?;

@@ -288,9 +288,62 @@ impl Site {
             .map(|i| &self.badges[i])
     }
 
+    /// What `identity` still lacks of `badge`'s pathway: the badges of
+    /// `requires` it holds no unrevoked award of, and, for `requires_any`,
+    /// how many more of which badges. Identities compare as
+    /// [`Identity::same_as`] says (`hash` hashes an email with a salt). For
+    /// `rosette award`, which warns before awarding a badge too early.
+    pub fn unmet_requirements(
+        &self,
+        badge: &Badge,
+        identity: &Identity,
+        hash: impl Fn(&str, &str) -> String + Copy,
+    ) -> Unmet {
+        let holds = |slug: &str| {
+            self.badge(slug).is_some_and(|required| {
+                required
+                    .awards
+                    .iter()
+                    .any(|a| a.revoked.is_none() && a.recipient.identity.same_as(identity, hash))
+            })
+        };
+        let missing = badge
+            .requires
+            .iter()
+            .filter(|slug| !holds(slug))
+            .cloned()
+            .collect();
+        let choice = badge.requires_any.as_ref().and_then(|any| {
+            let held = any.of.iter().filter(|slug| holds(slug)).count();
+            (held < any.count).then(|| {
+                (
+                    any.count - held,
+                    any.of.iter().filter(|slug| !holds(slug)).cloned().collect(),
+                )
+            })
+        });
+        Unmet { missing, choice }
+    }
+
     /// The further languages: every language but the default.
     pub fn further_languages(&self) -> &[String] {
         self.languages.get(1..).unwrap_or_default()
+    }
+}
+
+/// What a recipient lacks of a badge's pathway (see
+/// [`Site::unmet_requirements`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unmet {
+    /// Badges of `requires` they do not hold.
+    pub missing: Vec<String>,
+    /// For `requires_any`: how many more they need, and of which badges.
+    pub choice: Option<(usize, Vec<String>)>,
+}
+
+impl Unmet {
+    pub fn is_empty(&self) -> bool {
+        self.missing.is_empty() && self.choice.is_none()
     }
 }
 
@@ -335,5 +388,129 @@ impl Identity {
             }
             _ => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn award(id: &str, identity: Identity, revoked: bool) -> Award {
+        let at = time::OffsetDateTime::UNIX_EPOCH;
+        Award {
+            id: id.into(),
+            recipient: Recipient {
+                identity,
+                name: None,
+                handle: None,
+            },
+            issued: at,
+            expires: None,
+            narrative: None,
+            evidence: Vec::new(),
+            revoked: revoked.then(|| Revocation {
+                on: at,
+                reason: "r".into(),
+            }),
+            file: String::new(),
+            spans: FieldSpans::new(),
+        }
+    }
+
+    fn badge(slug: &str, awards: Vec<Award>) -> Badge {
+        Badge {
+            slug: slug.into(),
+            name: slug.into(),
+            description: String::new(),
+            criteria: String::new(),
+            image: BadgeImage {
+                source: PathBuf::new(),
+                extension: "svg",
+            },
+            image_alt: String::new(),
+            achievement_type: None,
+            tags: Vec::new(),
+            valid_for: None,
+            alignments: Vec::new(),
+            requires: Vec::new(),
+            requires_any: None,
+            completion: None,
+            translations: BTreeMap::new(),
+            endorsements: Vec::new(),
+            endorser_documents: Vec::new(),
+            awards,
+            file: String::new(),
+            spans: FieldSpans::new(),
+        }
+    }
+
+    /// `sha256$` + the email and salt joined, enough to compare by value.
+    fn fake_hash(email: &str, salt: &str) -> String {
+        format!("sha256${email}{salt}")
+    }
+
+    #[test]
+    fn unmet_requirements_count_only_unrevoked_awards_of_the_same_recipient() {
+        let ada = Identity::Email("ada@example.org".into());
+        let ada_hashed = Identity::EmailHash {
+            hash: "sha256$ada@example.orgS".into(),
+            salt: "S".into(),
+        };
+        let bob = Identity::Did("did:key:z6Mkbob".into());
+        let mut pathway = badge("p", Vec::new());
+        pathway.requires = vec!["a".into(), "b".into()];
+        pathway.requires_any = Some(RequiresAny {
+            count: 1,
+            of: vec!["c".into(), "d".into()],
+        });
+        let site_badges = vec![
+            badge("a", vec![award("a1", ada_hashed.clone(), false)]),
+            badge(
+                "b",
+                vec![
+                    award("b1", ada.clone(), true),
+                    award("b2", bob.clone(), false),
+                ],
+            ),
+            badge("c", vec![award("c1", bob.clone(), false)]),
+            badge("d", Vec::new()),
+            pathway.clone(),
+        ];
+        let mut site_badges = site_badges;
+        site_badges.sort_by(|x, y| x.slug.cmp(&y.slug));
+        let site = Site {
+            base_url: String::new(),
+            title: String::new(),
+            language: "en".into(),
+            languages: vec!["en".into()],
+            declares_languages: false,
+            translations: BTreeMap::new(),
+            theme: "default".into(),
+            recipients: RecipientPolicy::Any,
+            issuer: Issuer {
+                name: String::new(),
+                url: String::new(),
+                email: String::new(),
+                description: None,
+                image: None,
+            },
+            keys: Vec::new(),
+            pages: Vec::new(),
+            badges: site_badges,
+            static_files: Vec::new(),
+            root: PathBuf::new(),
+            spans: FieldSpans::new(),
+        };
+        let unmet = site.unmet_requirements(&pathway, &ada, fake_hash);
+        assert_eq!(
+            unmet.missing,
+            ["b"],
+            "a is held (hashed), b's award is revoked"
+        );
+        assert_eq!(unmet.choice, Some((1, vec!["c".into(), "d".into()])));
+        let unmet = site.unmet_requirements(&pathway, &bob, fake_hash);
+        assert_eq!(unmet.missing, ["a"]);
+        assert_eq!(unmet.choice, None);
+        assert!(!unmet.is_empty());
     }
 }

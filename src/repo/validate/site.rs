@@ -62,6 +62,7 @@ fn site_spans(input: &SiteFile) -> FieldSpans {
     let mut spans = FieldSpans::new();
     spans.insert("base_url".into(), input.base_url.span());
     spans.insert("title".into(), input.title.span());
+    spans.insert("language".into(), input.language.span());
     spans.insert("issuer.name".into(), i.name.span());
     spans.insert("issuer.url".into(), i.url.span());
     spans.insert("issuer.email".into(), i.email.span());
