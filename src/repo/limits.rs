@@ -33,4 +33,7 @@ pub const MARKDOWN_DEPTH: usize = 16;
 pub const STATUS_LISTS: usize = 64;
 /// An endorsement (`badges/<slug>/endorsements/*.json`) or a copy of an
 /// endorser's DID document.
-pub const ENDORSEMENT_BYTES: u64 = 1 << 20;
+pub const ENDORSEMENT_BYTES: u64 = 64 << 10;
+/// A badge's endorsements together: each is copied into every credential of
+/// the badge, so they bound the size of every one of them.
+pub const BADGE_ENDORSEMENTS_BYTES: usize = 256 << 10;

@@ -79,6 +79,16 @@ pub fn load(root: &Path, problems: &mut Diagnostics) -> Loaded {
         problems.push(too_many("badges", tomls, limits::BADGES, "TOML files"));
         return loaded;
     }
+    let endorsements = badge_files.iter().filter(|f| in_endorsements(f)).count();
+    if endorsements > limits::BADGES {
+        problems.push(too_many(
+            "badges",
+            endorsements,
+            limits::BADGES,
+            "endorsement files",
+        ));
+        return loaded;
+    }
     for rel in badge_files {
         let is_toml = rel.ends_with(".toml");
         match (depth(&rel), is_toml) {
@@ -134,9 +144,9 @@ fn stray(rel: &str, help: &str) -> Diagnostic {
     Diagnostic::in_file(rel, "file is not part of any known format").help(help)
 }
 
-/// Whether `rel` (4 components) is `badges/<slug>/endorsements/<file>`.
+/// Whether `rel` is a file of `badges/<slug>/endorsements/`.
 fn in_endorsements(rel: &str) -> bool {
-    rel.split('/').nth(2) == Some("endorsements")
+    depth(rel) == 4 && rel.split('/').nth(2) == Some("endorsements")
 }
 
 /// Number of path components of a relative path.

@@ -267,7 +267,7 @@ fn hostile_text_is_escaped_everywhere() {
     let all: String = pages.iter().map(|(_, h)| h.as_str()).collect();
     for marker in [
         "T1", "I1", "I2", "B1", "B2", "C1", "B3", "B4", "A1", "A2", "A3", "A4", "R1", "N1", "E1",
-        "E2", "E3", "V1", "P1", "P2",
+        "E2", "E3", "V1", "P1", "P2", "T2", "I3", "B5", "B6", "C2", "B7", "K1",
     ] {
         let escaped = format!("{marker} &lt;script&gt;alert(1)&lt;/script&gt;");
         assert!(

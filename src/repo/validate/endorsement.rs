@@ -21,6 +21,8 @@ use crate::model::{DidCopy, Endorsement};
 pub(super) struct Found {
     pub endorsements: Vec<Endorsement>,
     pub documents: Vec<DidCopy>,
+    /// The endorsements' size together.
+    bytes: usize,
 }
 
 /// Reads every endorsement file, by badge slug. Files of a badge that does
@@ -64,10 +66,24 @@ pub(super) fn endorsements(
                 }
             }
         } else if let Some(endorsement) = endorsement(c, file, value) {
+            found.bytes += text.len();
             found.endorsements.push(endorsement);
         }
     }
     for (slug, found) in &out {
+        let bytes = found.bytes;
+        if bytes > limits::BADGE_ENDORSEMENTS_BYTES {
+            c.error(
+                Diagnostic::in_file(
+                    &format!("badges/{slug}/endorsements"),
+                    format!("the endorsements of badge `{slug}` are too large: {bytes} bytes"),
+                )
+                .label(format!(
+                    "expected at most {} KiB together: every credential of the badge carries them",
+                    limits::BADGE_ENDORSEMENTS_BYTES >> 10
+                )),
+            );
+        }
         for (what, count) in [
             ("endorsements", found.endorsements.len()),
             ("DID document copies", found.documents.len()),
