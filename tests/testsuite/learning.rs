@@ -593,3 +593,75 @@ fn long_pathways_are_cut_on_the_page_not_in_the_check() {
     assert!(top.contains("Chain 38") && top.contains("Chain 36") && !top.contains("Chain 35"));
     assert!(top.contains("and more: see each badge’s page"), "{top}");
 }
+
+/// A theme adds a language and overrides words of a built-in one; a word
+/// no catalog has, or a broken catalog, is reported where it is.
+#[test]
+fn a_theme_adds_or_overrides_a_language() {
+    let repo = repo(Some(&fixtures().join("pathways")));
+    let site = repo.path().join("site/site.toml");
+    let text = std::fs::read_to_string(&site)
+        .unwrap()
+        .replace("theme = \"default\"\n", "")
+        .replace(
+            "languages = [\"en\", \"fr\", \"ar\"]",
+            "theme = \"mine\"\nlanguages = [\"en\", \"fr\", \"nl\"]",
+        )
+        .replace("[translations.ar]", "[translations.nl]");
+    std::fs::write(&site, text).unwrap();
+    let alpha = repo.path().join("badges/alpha.toml");
+    let text = std::fs::read_to_string(&alpha)
+        .unwrap()
+        .replace("[badge.translations.ar]", "[badge.translations.nl]");
+    std::fs::write(&alpha, text).unwrap();
+    let i18n = repo.path().join("themes/mine/i18n");
+    std::fs::create_dir_all(&i18n).unwrap();
+    std::fs::write(
+        i18n.join("nl.toml"),
+        "name = \"Nederlands\"\ndate = \"{day} {month} {year}\"\nmonths = [\"januari\", \"februari\", \"maart\", \"april\", \"mei\", \"juni\", \"juli\", \"augustus\", \"september\", \"oktober\", \"november\", \"december\"]\n\n[text]\nhome = \"Start\"\nissued_by = \"Uitgegeven door\"\n",
+    )
+    .unwrap();
+    std::fs::write(i18n.join("fr.toml"), "[text]\nhome = \"Page d’accueil\"\n").unwrap();
+    let output = build(repo.path(), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let nl = std::fs::read_to_string(repo.path().join("public/nl/earners/ada/index.html")).unwrap();
+    assert!(
+        nl.contains(">Start</a>")
+            && nl.contains("Uitgegeven door")
+            && nl.contains("15 januari 2026")
+            // words the theme's nl.toml lacks come from English
+            && nl.contains("Badges earned"),
+        "{nl}"
+    );
+    let fr = std::fs::read_to_string(repo.path().join("public/fr/index.html")).unwrap();
+    assert!(
+        fr.contains(">Page d’accueil</a>") && fr.contains("Émis par"),
+        "{fr}"
+    );
+    // A template asking for a word no catalog has.
+    let templates = repo.path().join("themes/mine/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("404.html"), "{{ t(key=\"nowhere\") }}\n").unwrap();
+    let output = rosette(repo.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("no words for `t(key=\"nowhere\")` in the theme's catalogs")
+            && stderr(&output).contains("themes/mine/templates/404.html"),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::remove_file(templates.join("404.html")).unwrap();
+    // A broken catalog, at its line.
+    std::fs::write(
+        i18n.join("nl.toml"),
+        "name = \"Nederlands\"\ndir = \"sideways\"\n",
+    )
+    .unwrap();
+    let output = rosette(repo.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("--> themes/mine/i18n/nl.toml:2:7"),
+        "{}",
+        stderr(&output)
+    );
+}
