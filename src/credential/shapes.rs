@@ -192,9 +192,12 @@ fn is_unportable(c: char) -> bool {
 }
 
 /// Keys whose string values decide the expansion itself, so they are part
-/// of the shape rather than slots.
+/// of the shape rather than slots: `@context` and types, and `proofPurpose`,
+/// whose value is a term (`assertionMethod`) that the context maps to an IRI
+/// through `@vocab` (a placeholder cannot stand for it, so without this every
+/// proof configuration took the full JSON-LD path).
 fn is_structural(key: &str) -> bool {
-    key == "@context" || key == "type" || key == "@type"
+    matches!(key, "@context" | "type" | "@type" | "proofPurpose")
 }
 
 /// Writes the shape of `value` into `key` and collects its slot strings.
@@ -323,6 +326,32 @@ mod tests {
         assert!(
             shapes.values().all(Option::is_some),
             "every shape was learnt"
+        );
+    }
+
+    #[test]
+    fn proof_configurations_are_learnt_once_not_expanded_per_credential() {
+        let canon = Canonicalizer::new().unwrap();
+        let cache = ShapeCache::new(&canon);
+        for day in 1..=5 {
+            let config = json!({
+                "type": "DataIntegrityProof",
+                "cryptosuite": "eddsa-rdfc-2022",
+                "created": format!("2026-01-0{day}T00:00:00Z"),
+                "verificationMethod": "did:web:example.org#key-1",
+                "proofPurpose": "assertionMethod",
+                "@context": super::super::contexts::CREDENTIAL,
+            });
+            assert_eq!(
+                cache.canonicalize(&config).unwrap(),
+                canon.canonicalize(&config).unwrap()
+            );
+        }
+        let shapes = cache.shapes.read().unwrap();
+        assert_eq!(shapes.len(), 1);
+        assert!(
+            shapes.values().all(Option::is_some),
+            "the proof configuration's shape has a template"
         );
     }
 
