@@ -155,9 +155,9 @@ fn digital_bazaar_signs_our_credentials_identically() {
 fn digital_bazaar_rejects_a_tampered_credential() {
     let repo = signed_site(None);
     let path = repo.path().join("public/awards/alpha-1/credential.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("\"name\": \"Alpha\"", "\"name\": \"Alpha+\"");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let text = original.replace("\"name\":\"Alpha\"", "\"name\":\"Alpha+\"");
+    assert_ne!(text, original, "the tampering changed the file");
     std::fs::write(&path, text).unwrap();
     let output = verify_site(
         &repo.path().join("public"),

@@ -55,7 +55,7 @@ fn revoking_flips_the_status_and_keeps_the_credential_bytes() {
     );
     let assertion = fs::read_to_string(public.join("awards/alpha-1/assertion.json")).unwrap();
     assert!(
-        assertion.contains("\"revoked\": true") && assertion.contains("Awarded by mistake"),
+        assertion.contains("\"revoked\":true") && assertion.contains("Awarded by mistake"),
         "{assertion}"
     );
     assert!(!assertion.contains("recipient"), "{assertion}");
