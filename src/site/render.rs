@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::theme::Theme;
 use super::view::{Body, Page, PageMeta, SiteView};
+use super::whitespace;
 use crate::diagnostic::Diagnostic;
 use crate::output::Sink;
 
@@ -38,26 +39,52 @@ pub struct Renderer {
     tera: tera::Tera,
     /// Template name → file, for reports.
     paths: Vec<(String, String)>,
+    sources: Vec<Source>,
+}
+
+/// A template as compiled: HTML templates lose their indentation
+/// ([`whitespace`]); the map takes positions back to the file.
+struct Source {
+    name: String,
+    path: String,
+    compact: Option<whitespace::Compact>,
 }
 
 impl Renderer {
     /// Compiles every template of `theme`.
     pub fn new(theme: &Theme) -> Result<Self, RenderError> {
-        let paths: Vec<(String, String)> = theme
+        let sources: Vec<Source> = theme
             .templates
             .iter()
-            .map(|t| (t.name.clone(), t.path.clone()))
+            .map(|t| Source {
+                name: t.name.clone(),
+                path: t.path.clone(),
+                compact: t
+                    .name
+                    .ends_with(".html")
+                    .then(|| whitespace::compact(&t.source)),
+            })
+            .collect();
+        let paths: Vec<(String, String)> = sources
+            .iter()
+            .map(|s| (s.name.clone(), s.path.clone()))
             .collect();
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml"]);
-        tera.add_raw_templates(
-            theme
-                .templates
-                .iter()
-                .map(|t| (t.name.as_str(), t.source.as_str())),
-        )
-        .map_err(|e| template_error(&paths, None, &e))?;
-        Ok(Renderer { tera, paths })
+        let texts = theme.templates.iter().zip(&sources).map(|(t, s)| {
+            let text = s
+                .compact
+                .as_ref()
+                .map_or(t.source.as_str(), |c| c.text.as_str());
+            (t.name.as_str(), text)
+        });
+        tera.add_raw_templates(texts)
+            .map_err(|e| template_error(&paths, &sources, None, &e))?;
+        Ok(Renderer {
+            tera,
+            paths,
+            sources,
+        })
     }
 
     /// Renders a page of the default layout (`site`, `root`, `page`,
@@ -89,7 +116,7 @@ impl Renderer {
 
     /// Renders `template` with `context`.
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<Vec<u8>, RenderError> {
-        let fail = |e: tera::Error| template_error(&self.paths, Some(template), &e);
+        let fail = |e: tera::Error| template_error(&self.paths, &self.sources, Some(template), &e);
         let context = tera::Context::from_serialize(context).map_err(fail)?;
         self.tera
             .render(template, &context)
@@ -109,6 +136,7 @@ fn path_of(paths: &[(String, String)], name: &str) -> String {
 /// A Tera error as a diagnostic at the template file and span it names.
 fn template_error(
     paths: &[(String, String)],
+    sources: &[Source],
     template: Option<&str>,
     error: &tera::Error,
 ) -> RenderError {
@@ -119,9 +147,19 @@ fn template_error(
             } else {
                 report.filename()
             };
+            // Tera's span is in the compiled (compact) text.
+            let range = report.span().range.clone();
+            let range = match sources
+                .iter()
+                .find(|s| s.name == name)
+                .and_then(|s| s.compact.as_ref())
+            {
+                Some(compact) => compact.original(range.start)..compact.original(range.end),
+                None => range,
+            };
             Diagnostic::at(
                 &path_of(paths, name),
-                report.span().range.clone(),
+                range,
                 format!("template error: {}", report.message()),
             )
         }
