@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod init;
 mod keygen;
+mod progress;
 mod revoke;
 mod verify;
 

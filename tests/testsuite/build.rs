@@ -82,7 +82,9 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(
-        names.iter().all(|n| !n.contains("rosette-")),
+        names
+            .iter()
+            .all(|n| !n.contains("rosette-new") && !n.contains("rosette-old")),
         "temporary folder left behind: {names:?}"
     );
 }

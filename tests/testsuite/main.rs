@@ -11,6 +11,7 @@ mod common;
 mod build;
 mod check;
 mod hostile;
+mod incremental;
 mod init;
 mod interop;
 mod layers;

@@ -6,8 +6,26 @@
 //! `rosette check` runs everything `build` runs except signing with the key
 //! and writing: the theme is compiled and every page rendered, every
 //! credential goes through JSON-LD safe mode and the portable sort check.
+//!
+//! # Incremental builds
+//!
+//! A build makes only what changed, and its result is byte for byte the
+//! result of a build from scratch:
+//!
+//! - each award's files are kept from the previous build when the award's
+//!   fingerprint ([`memo`]) is unchanged: no signing, no rendering;
+//! - every other file is made and compared with the previous build's
+//!   record, and [`output::publish`] writes only files whose bytes differ,
+//!   then swaps the new tree in atomically;
+//! - signatures come from the signature cache in `.rosette-cache/` when
+//!   exactly the same document was signed before (`credential::issue`).
+//!
+//! The cache and the output's records can be deleted at any time: that
+//! only costs the time of a full build.
 
-use std::collections::BTreeMap;
+mod memo;
+
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -21,6 +39,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
 use crate::error::Error;
 use crate::layout;
 use crate::model::{Award, Badge, Site, Slot, day};
+use crate::output::cache::Cache;
 use crate::output::{self, Discard, Sink, WriteError};
 use crate::repo::lock::{self, LOCK_FILE, Ledger};
 use crate::repo::{slots, validate};
@@ -40,16 +59,31 @@ pub struct BuildOptions {
     pub locked: bool,
 }
 
+/// The signature cache of a repository, relative to its root: out of the
+/// output and out of git (`rosette init` ignores it), safe to delete.
+pub const CACHE_DIR: &str = ".rosette-cache";
+
 /// What a successful build made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub badges: usize,
     pub awards: usize,
     pub pages: usize,
-    /// Credentials signed (0 when the site has no keys).
+    /// Signed credentials in the site (0 when the site has no keys).
     pub signed: usize,
     /// Warnings for the user (unsigned site, demo key).
     pub warnings: Vec<String>,
+    /// Files in the site.
+    pub files: usize,
+    /// Files whose bytes were written (new or changed; the rest were
+    /// unchanged and not touched).
+    pub written: usize,
+    /// Files of the previous output that the site no longer has.
+    pub deleted: usize,
+    /// Signatures computed (the rest came from the cache or were kept).
+    pub signatures_made: usize,
+    /// Awards whose files were kept from the previous build.
+    pub kept: usize,
 }
 
 impl std::fmt::Display for Summary {
@@ -63,6 +97,25 @@ impl std::fmt::Display for Summary {
             plural(self.pages, "page"),
             plural(self.signed, "signed credential")
         )
+    }
+}
+
+impl Summary {
+    /// What the build changed in the output folder, for the summary line.
+    pub fn changes(&self) -> String {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        if self.written == 0 && self.deleted == 0 {
+            return format!("no changes; {} kept", plural(self.files, "file"));
+        }
+        let mut text = format!("{} of {} written", self.written, plural(self.files, "file"));
+        if self.deleted > 0 {
+            text.push_str(&format!(", {} deleted", self.deleted));
+        }
+        text.push_str(&format!(
+            ", {} made",
+            plural(self.signatures_made, "signature")
+        ));
+        text
     }
 }
 
@@ -175,15 +228,64 @@ pub fn check(root: &Path, locked: bool) -> Result<Plan, Error> {
     Ok(plan)
 }
 
+/// Told how far a build is (the CLI draws a progress bar with it).
+pub trait Progress: Sync {
+    /// The build is about to make the files of `awards` awards.
+    fn start(&self, awards: usize) {
+        let _ = awards;
+    }
+    /// `done` more awards are made (or kept).
+    fn advance(&self, done: usize) {
+        let _ = done;
+    }
+}
+
+/// No progress reports.
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// How [`render`] makes a site, beyond the plan.
+#[derive(Clone, Copy)]
+pub struct RenderOptions<'a> {
+    pub secret: Option<&'a Secret>,
+    /// Signatures of earlier builds.
+    pub cache: Option<&'a Cache>,
+    pub progress: &'a dyn Progress,
+}
+
+/// What [`render`] made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// Signed credentials in the site.
+    pub signed: usize,
+    /// Signatures computed (not found in the cache, not kept).
+    pub signatures_made: usize,
+    /// Awards whose files the sink kept from the previous build.
+    pub kept: usize,
+}
+
 /// Issues, renders and writes a planned site into any sink (a folder, or
 /// memory for `serve`). Returns the number of signed credentials.
 pub fn render_into(plan: &Plan, secret: Option<&Secret>, sink: &dyn Sink) -> Result<usize, Error> {
+    let options = RenderOptions {
+        secret,
+        cache: None,
+        progress: &Silent,
+    };
+    render(plan, options, sink).map(|r| r.signed)
+}
+
+/// Issues, renders and writes a planned site into any sink, keeping the
+/// files of unchanged awards when the sink has them ([`Sink::reuse`]).
+pub fn render(plan: &Plan, options: RenderOptions<'_>, sink: &dyn Sink) -> Result<Rendered, Error> {
     let theme = load_theme(plan)?;
     let canon = canonicalizer()?;
-    let issuer = match secret {
+    let issuer = match options.secret {
         Some(secret) => Some(
             Issuer::new(&plan.site, &plan.slots, &canon, Some(secret))
-                .map_err(|e| issue_error(plan, e))?,
+                .map_err(|e| issue_error(plan, e))?
+                .with_cache(options.cache),
         ),
         None => None,
     };
@@ -193,22 +295,88 @@ pub fn render_into(plan: &Plan, secret: Option<&Secret>, sink: &dyn Sink) -> Res
     pages
         .write_rest(sink)
         .map_err(|e| render_error(plan, &theme, e))?;
+    // What every award's files depend on, computed once.
+    let signer = options
+        .secret
+        .zip(issuer.as_ref().and_then(Issuer::key_id))
+        .map(|(secret, id)| (id, secret.signing_key().verifying_key().to_bytes()));
+    let site_print = memo::site(&plan.site, &theme, signing.as_ref(), signer);
+    let badge_prints: HashMap<&str, output::Digest> = plan
+        .site
+        .badges
+        .iter()
+        .map(|b| (b.slug.as_str(), memo::badge(b)))
+        .collect();
+    let check_reuse = std::env::var_os("ROSETTE_CHECK_REUSE").is_some_and(|v| v == "1");
     // Award pages and files are most of a site: made and written in
     // parallel, as they are made, so memory does not grow with the site.
     let awards: Vec<(&Badge, &Award)> = plan.site.awards().collect();
+    options.progress.start(awards.len());
+    let kept = std::sync::atomic::AtomicUsize::new(0);
     let failures: Vec<Failure> = awards
         .par_iter()
-        .filter_map(|(badge, award)| write_award(&pages, issuer.as_ref(), badge, award, sink).err())
+        .filter_map(|(badge, award)| {
+            let print = memo::award(
+                &site_print,
+                &badge_prints[badge.slug.as_str()],
+                award,
+                plan.slots.get(&award.id),
+            );
+            let paths = award_paths(issuer.is_some(), &award.id);
+            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+            let result = match sink.reuse(&award.id, &print, &paths) {
+                Ok(true) => {
+                    kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if check_reuse {
+                        // The sink refuses bytes that differ from what it kept.
+                        write_award(&pages, issuer.as_ref(), badge, award, &CheckKept(sink))
+                    } else {
+                        Ok(())
+                    }
+                }
+                Ok(false) => write_award(&pages, issuer.as_ref(), badge, award, sink),
+                Err(error) => Err(Failure::Render(RenderError::Write {
+                    path: layout::award_dir(&award.id),
+                    error,
+                })),
+            };
+            options.progress.advance(1);
+            result.err()
+        })
         .collect();
     report_failures(plan, &theme, failures)?;
-    let mut signed = 0;
+    let mut rendered = Rendered {
+        kept: kept.into_inner(),
+        ..Rendered::default()
+    };
     if let Some(issuer) = &issuer {
         for (path, bytes) in issuer.site_files().map_err(|e| issue_error(plan, e))? {
             sink.put(&path, &bytes).map_err(Error::io(path))?;
         }
-        signed = awards.len();
+        rendered.signed = awards.len();
+        rendered.signatures_made = issuer.signatures_made();
     }
-    Ok(signed)
+    Ok(rendered)
+}
+
+/// A sink whose `put` checks the bytes against what `reuse` kept.
+struct CheckKept<'s>(&'s dyn Sink);
+
+impl Sink for CheckKept<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.0.check_kept(path, bytes)
+    }
+}
+
+/// The files of an award, in the order [`write_award`] puts them.
+fn award_paths(signed: bool, id: &str) -> Vec<String> {
+    let mut paths = Vec::with_capacity(3);
+    if signed {
+        paths.push(layout::credential(id));
+        paths.push(layout::assertion(id));
+    }
+    paths.push(layout::award_page(id));
+    paths
 }
 
 /// One award that could not be issued, rendered or written.
@@ -256,6 +424,11 @@ fn report_failures(plan: &Plan, theme: &Theme, failures: Vec<Failure>) -> Result
 
 /// Builds the site into `options.out`, atomically.
 pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
+    build_with(options, &Silent)
+}
+
+/// [`build`], telling `progress` how far it is.
+pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Error> {
     let plan = plan(&options.root, options.base_url.as_deref())?;
     refuse_dangerous_out(&options.root, &options.out)?;
     if options.locked {
@@ -306,17 +479,48 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
                 .to_string(),
         );
     }
-    let mut signed = 0;
-    output::write_atomically(&options.out, |folder| {
-        signed = render_into(&plan, secret.as_ref(), folder)?;
-        Ok(())
-    })
-    .map_err(|e| match e {
+    let cache = secret.as_ref().map(|secret| {
+        let path = options.root.join(CACHE_DIR).join("signatures");
+        Cache::open(&path, secret.derive("signature-cache"))
+    });
+    let render_options = RenderOptions {
+        secret: secret.as_ref(),
+        cache: cache.as_ref(),
+        progress,
+    };
+    let mut rendered = Rendered::default();
+    let mut publish = || {
+        output::publish(&options.out, |staging| {
+            rendered = render(&plan, render_options, staging)?;
+            Ok(())
+        })
+    };
+    let published = match publish() {
+        // Files of public/ were removed by hand: forget what we knew and
+        // write everything.
+        Err(WriteError::Stale { .. }) => {
+            output::forget(&options.out).map_err(Error::io(&options.out))?;
+            publish()
+        }
+        other => other,
+    };
+    if let Some(cache) = &cache
+        && let Err(error) = cache.save(rendered.kept == 0)
+    {
+        warnings.push(format!(
+            "could not save the signature cache in {CACHE_DIR}/ ({error}): the next build signs again"
+        ));
+    }
+    let published = published.map_err(|e| match e {
         WriteError::Build(error) => error,
         WriteError::Io { path, error } => Error::Io { path, error },
         WriteError::Refused { path, reason } => {
             Error::Usage(format!("refusing to replace {}: {reason}", path.display()))
         }
+        WriteError::Stale { path } => Error::Io {
+            path,
+            error: std::io::Error::other("removed while the site was being built"),
+        },
     })?;
     if let Some(next) = &plan.next_lock {
         write_lock(&options.root, &next.to_text())?;
@@ -325,8 +529,13 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
         badges: site.badges.len(),
         awards: site.award_count(),
         pages: site.pages.len(),
-        signed,
+        signed: rendered.signed,
         warnings,
+        files: published.files,
+        written: published.written,
+        deleted: published.deleted,
+        signatures_made: rendered.signatures_made,
+        kept: rendered.kept,
     })
 }
 
