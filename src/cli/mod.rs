@@ -8,6 +8,7 @@ mod init;
 mod keygen;
 mod progress;
 mod revoke;
+mod serve;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -40,6 +41,8 @@ enum Command {
     Build(build::Args),
     /// Check everything `build` checks, write nothing, report every problem.
     Check(check::Args),
+    /// Build into memory, serve on 127.0.0.1, rebuild and reload on changes.
+    Serve(serve::Args),
     /// Verify credentials: JSON files, URLs, or whole built site folders.
     Verify(verify::Args),
     /// Revoke an award: records `revoked = { on, reason }` in its TOML file.
@@ -55,6 +58,7 @@ pub fn main() -> ExitCode {
         Command::Init(args) => init::run(args, cli.root),
         Command::Build(args) => build::run(args, cli.root),
         Command::Check(args) => check::run(args, cli.root),
+        Command::Serve(args) => serve::run(args, cli.root),
         Command::Verify(args) => verify::run(args),
         Command::Revoke(args) => revoke::run(args, cli.root),
         Command::Keygen(args) => keygen::run(args),

@@ -19,6 +19,7 @@ mod ob2;
 mod pyld;
 mod revoke;
 mod safe_mode;
+mod serve;
 mod signing;
 mod unicode;
 mod vectors;
