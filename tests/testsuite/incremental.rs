@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::common::*;
@@ -403,4 +403,116 @@ fn init_keeps_the_cache_and_the_records_out_of_git() {
     assert!(ignore.lines().any(|l| l == "/.public.rosette/"), "{ignore}");
     let ours = include_str!("../../.gitignore");
     assert!(ours.contains("/.rosette-cache/") && ours.contains("/.public.rosette/"));
+}
+
+/// Kill -9 at many moments of builds that go back and forth between two
+/// versions of a repository: `public/` is always exactly one of the two
+/// sites, and a last, complete build is the clean build.
+#[test]
+fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site() {
+    let repo = tempfile::tempdir().unwrap();
+    let path = repo.path();
+    crate::bench::generate(path, 150, 6);
+    let key = path.join("bench.key");
+    fs::write(&key, crate::bench::SECRET).unwrap();
+    // Version B: one badge's description (its 25 awards' files, its pages)
+    // and one award's narrative.
+    let badge = path.join("badges/b1.toml");
+    let awards = path.join("badges/b5/awards.toml");
+    let versions = [
+        (
+            fs::read_to_string(&badge).unwrap(),
+            fs::read_to_string(&awards).unwrap(),
+        ),
+        (
+            fs::read_to_string(&badge)
+                .unwrap()
+                .replace("Synthetic badge", "Changed badge"),
+            fs::read_to_string(&awards)
+                .unwrap()
+                .replace("Award 5 did", "Award 5 really did"),
+        ),
+    ];
+    let set_version = |v: usize| {
+        fs::write(&badge, &versions[v].0).unwrap();
+        fs::write(&awards, &versions[v].1).unwrap();
+    };
+    let run = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_rosette"));
+        command
+            .args(["build", "--key", key.to_str().unwrap()])
+            .current_dir(path)
+            .env_remove("ROSETTE_SIGNING_KEY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        command
+    };
+    // The two sites, and how long a full build takes here.
+    let start = std::time::Instant::now();
+    assert!(run().status().unwrap().success());
+    let full = start.elapsed();
+    let sites = [tree(&path.join("public")), {
+        set_version(1);
+        let site = clean_build_with_key(path, &key);
+        set_version(0);
+        site
+    }];
+    assert_ne!(sites[0], sites[1]);
+    // The lock must not change between versions, or the sites would too.
+    let lock = fs::read(path.join("rosette.lock")).unwrap();
+
+    let mut current = 0;
+    let mut outcomes = [0usize; 2];
+    for round in 0..24u32 {
+        let target = 1 - current;
+        set_version(target);
+        let mut child = run().spawn().unwrap();
+        // From the very start to past the end of a full build.
+        let delay = full.mul_f64(f64::from(round) / 18.0);
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let now = tree(&path.join("public"));
+        let which = sites
+            .iter()
+            .position(|site| *site == now)
+            .unwrap_or_else(|| {
+                panic!("round {round}: public/ is neither site after a kill at {delay:?}")
+            });
+        assert!(which == current || which == target, "round {round}");
+        outcomes[usize::from(which == target)] += 1;
+        current = which;
+        let leftovers: Vec<String> = fs::read_dir(path)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("rosette-new") || n.contains("rosette-old"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+    assert!(
+        outcomes[0] > 0 && outcomes[1] > 0,
+        "kills landed both before and after the swap: {outcomes:?}"
+    );
+    // After all that, a complete build is exactly the clean one.
+    set_version(1 - current);
+    assert!(run().status().unwrap().success());
+    assert_eq!(tree(&path.join("public")), sites[1 - current]);
+    assert_eq!(fs::read(path.join("rosette.lock")).unwrap(), lock);
+}
+
+/// [`clean_build`] with the benchmark's key.
+fn clean_build_with_key(repo: &Path, key: &Path) -> BTreeMap<String, Vec<u8>> {
+    let fresh = tempfile::tempdir().unwrap();
+    copy_tree(&repo.join("site"), &fresh.path().join("site"));
+    copy_tree(&repo.join("badges"), &fresh.path().join("badges"));
+    fs::copy(repo.join("rosette.lock"), fresh.path().join("rosette.lock")).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_rosette"))
+        .args(["build", "--key", key.to_str().unwrap()])
+        .current_dir(fresh.path())
+        .env_remove("ROSETTE_SIGNING_KEY")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    tree(&fresh.path().join("public"))
 }

@@ -5,9 +5,13 @@
 
 #![allow(dead_code)]
 
+/// The benchmark's code: its repository generator and its figures.
+#[path = "../../benches/build/run.rs"]
+mod bench;
 mod canon_support;
 mod common;
 
+mod bench_run;
 mod build;
 mod check;
 mod hostile;
