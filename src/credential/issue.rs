@@ -89,7 +89,6 @@ pub enum IssueError {
 pub struct Issuer<'a> {
     site: &'a Site,
     slots: &'a BTreeMap<String, Slot>,
-    canon: &'a Canonicalizer,
     shapes: ShapeCache<'a>,
     did: DidWeb,
     signer: Option<Signer<'a>>,
@@ -134,7 +133,6 @@ impl<'a> Issuer<'a> {
         Ok(Issuer {
             site,
             slots,
-            canon,
             shapes: ShapeCache::new(canon),
             did,
             signer,
@@ -211,7 +209,8 @@ impl<'a> Issuer<'a> {
             let mut achievement = ob3::achievement(self.site, badge);
             achievement.context = Some(contexts::ACHIEVEMENT);
             let value = serde_json::to_value(&achievement).unwrap_or_default();
-            Portable(self.canon)
+            // Through the shape cache too: badges share a few shapes.
+            Portable(&self.shapes)
                 .canonicalize(&value)
                 .map_err(|error| IssueError::Achievement {
                     slug: badge.slug.clone(),

@@ -37,7 +37,19 @@ pub struct ShapeCache<'c> {
     /// Shape key → template, or `None` when the shape must always take the
     /// full path.
     shapes: RwLock<HashMap<String, Option<Arc<Template>>>>,
+    /// Canonical forms of small documents seen before, whole: proof
+    /// configurations repeat for every award issued at the same moment.
+    exact: RwLock<HashMap<String, String>>,
+    /// IRIs already validated for templates (the issuer, the achievement,
+    /// the status list recur in every credential).
+    iris: RwLock<HashMap<Box<str>, IriBuf>>,
 }
+
+/// Documents with at most this many slots are remembered whole.
+const EXACT_SLOTS: usize = 8;
+/// Bounds on the two memos (beyond them, nothing more is remembered).
+const EXACT_MAX: usize = 20_000;
+const IRIS_MAX: usize = 50_000;
 
 /// Quads whose parts are either fixed or filled from the document's strings.
 struct Template {
@@ -60,6 +72,8 @@ impl<'c> ShapeCache<'c> {
         ShapeCache {
             canon,
             shapes: RwLock::new(HashMap::new()),
+            exact: RwLock::new(HashMap::new()),
+            iris: RwLock::new(HashMap::new()),
         }
     }
 
@@ -69,13 +83,36 @@ impl<'c> ShapeCache<'c> {
         let mut key = String::new();
         let mut values = Vec::new();
         skeleton(doc, false, &mut key, &mut values);
+        if values.len() > EXACT_SLOTS {
+            return self.by_shape(doc, key, &values);
+        }
+        // The key and every value, length-prefixed: one document only.
+        let mut whole = key.clone();
+        for value in &values {
+            let _ = write!(whole, "\0{}:{value}", value.len());
+        }
+        if let Some(found) = self.exact.read().ok().and_then(|e| e.get(&whole).cloned()) {
+            return Ok(found);
+        }
+        let nquads = self.by_shape(doc, key, &values)?;
+        if let Ok(mut exact) = self.exact.write()
+            && exact.len() < EXACT_MAX
+        {
+            exact.insert(whole, nquads.clone());
+        }
+        Ok(nquads)
+    }
+
+    /// Canonicalises through the template of `doc`'s shape (`key`), learning
+    /// it the first time.
+    fn by_shape(&self, doc: &Value, key: String, values: &[&str]) -> Result<String, CanonError> {
         let known = self
             .shapes
             .read()
             .ok()
             .and_then(|shapes| shapes.get(&key).cloned());
         match known {
-            Some(Some(template)) => match template.fill(&values) {
+            Some(Some(template)) => match template.fill(values, &self.iris) {
                 Some(quads) => Ok(normalize(&quads)),
                 None => self.canon.canonicalize(doc),
             },
@@ -83,7 +120,7 @@ impl<'c> ShapeCache<'c> {
             None => {
                 let full = self.canon.canonicalize(doc)?;
                 let template = self.learn(doc, values.len()).filter(|t| {
-                    t.fill(&values)
+                    t.fill(values, &self.iris)
                         .is_some_and(|quads| normalize(&quads) == full)
                 });
                 if let Ok(mut shapes) = self.shapes.write() {
@@ -140,7 +177,11 @@ impl super::canon::Canonicalize for ShapeCache<'_> {
 impl Template {
     /// The quads of a document with these strings, or `None` when a value
     /// cannot be put into the template safely.
-    fn fill(&self, values: &[&str]) -> Option<Vec<LexicalQuad>> {
+    fn fill(
+        &self,
+        values: &[&str],
+        iris: &RwLock<HashMap<Box<str>, IriBuf>>,
+    ) -> Option<Vec<LexicalQuad>> {
         if values.iter().any(|v| v.chars().any(is_unportable)) {
             return None;
         }
@@ -149,11 +190,19 @@ impl Template {
             let allowed = ["https://", "http://", "did:", "urn:"]
                 .iter()
                 .any(|s| value.starts_with(s));
-            if allowed {
-                IriBuf::new(value.to_string()).ok()
-            } else {
-                None
+            if !allowed {
+                return None;
             }
+            if let Some(known) = iris.read().ok().and_then(|i| i.get(value).cloned()) {
+                return Some(known);
+            }
+            let valid = IriBuf::new(value.to_string()).ok()?;
+            if let Ok(mut known) = iris.write()
+                && known.len() < IRIS_MAX
+            {
+                known.insert(value.into(), valid.clone());
+            }
+            Some(valid)
         };
         let part = |p: &Part| -> Option<Id> {
             match p {
@@ -183,7 +232,9 @@ impl Template {
 }
 
 fn normalize(quads: &[LexicalQuad]) -> String {
-    urdna2015::normalize(quads.iter().map(|q| q.as_lexical_quad_ref())).into_nquads()
+    super::canon::nquads(urdna2015::normalize(
+        quads.iter().map(|q| q.as_lexical_quad_ref()),
+    ))
 }
 
 /// Same rule as the canonicaliser: control characters other than LF and CR.
