@@ -40,6 +40,9 @@ pub fn check(nquads: &str) -> Result<(), CanonError> {
     // order differently: without both, there is nothing to compare. In
     // UTF-8 the first are the 4-byte sequences (lead byte 0xF0..=0xF4),
     // the second the 3-byte ones with lead byte 0xEE or 0xEF: a byte scan.
+    if nquads.is_ascii() {
+        return Ok(());
+    }
     let bytes = nquads.as_bytes();
     let astral = bytes.iter().any(|&b| b >= 0xF0);
     let high_bmp = bytes.iter().any(|&b| b == 0xEE || b == 0xEF);

@@ -25,7 +25,6 @@ use json_ld::IriBuf;
 use json_ld::rdf_types::{Id, Literal, Quad, Term};
 use serde_json::Value;
 use ssi_rdf::LexicalQuad;
-use ssi_rdf::urdna2015;
 
 use super::canon::{CanonError, Canonicalizer};
 
@@ -232,9 +231,7 @@ impl Template {
 }
 
 fn normalize(quads: &[LexicalQuad]) -> String {
-    super::canon::nquads(urdna2015::normalize(
-        quads.iter().map(|q| q.as_lexical_quad_ref()),
-    ))
+    super::canon::canonical_nquads(quads)
 }
 
 /// Same rule as the canonicaliser: control characters other than LF and CR.
@@ -257,7 +254,10 @@ fn skeleton<'v>(value: &'v Value, structural: bool, key: &mut String, values: &m
         Value::Object(map) => {
             key.push('{');
             for (k, v) in map {
-                let _ = write!(key, "{}:", Value::from(k.as_str()));
+                // Length-prefixed: no key can run into the next.
+                let _ = write!(key, "{}:", k.len());
+                key.push_str(k);
+                key.push(':');
                 skeleton(v, structural || is_structural(k), key, values);
                 key.push(',');
             }
@@ -378,6 +378,43 @@ mod tests {
             shapes.values().all(Option::is_some),
             "every shape was learnt"
         );
+    }
+
+    #[test]
+    fn rosettes_rdfc_gives_what_ssi_rdf_gives_on_every_kind_of_credential() {
+        let canon = Canonicalizer::new().unwrap();
+        let mut compared = 0;
+        for name in ["Ada", "Zoë \"O’Brien\" 🛠️", "a\\b\nc\rd", "", "ﬁ Ｒ 🦀"] {
+            for url in [
+                "https://a.example/",
+                "did:key:z6Mk",
+                "urn:uuid:1",
+                "https://b.example/é?q#f",
+            ] {
+                for evidence in 0..4 {
+                    let mut doc = credential(name, evidence, url);
+                    if evidence == 3 {
+                        // No ids anywhere: more blank nodes.
+                        doc["credentialSubject"]["achievement"]
+                            .as_object_mut()
+                            .unwrap()
+                            .remove("id");
+                    }
+                    let quads = canon.to_quads(&doc).unwrap();
+                    let theirs = ssi_rdf::urdna2015::normalize(
+                        quads.iter().map(|q| q.as_lexical_quad_ref()),
+                    )
+                    .into_nquads();
+                    assert_eq!(
+                        super::super::canon::canonical_nquads(&quads),
+                        theirs,
+                        "{doc}"
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert_eq!(compared, 80);
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod common;
 mod bench_run;
 mod build;
 mod check;
+mod deploy;
 mod hostile;
 mod incremental;
 mod init;
