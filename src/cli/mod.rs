@@ -2,6 +2,7 @@
 //! one place that prints reports and decides exit codes (design.md §3:
 //! 0 ok, 1 content problems or failed verification, 2 usage or I/O errors).
 
+mod bake;
 mod build;
 mod check;
 mod init;
@@ -43,6 +44,10 @@ enum Command {
     Verify(verify::Args),
     /// Revoke an award: records `revoked = { on, reason }` in its TOML file.
     Revoke(revoke::Args),
+    /// Bake a credential (and its OB 2.0 assertion) into a PNG or SVG badge image.
+    Bake(bake::BakeArgs),
+    /// Print the credential baked in a PNG or SVG badge image, exactly as embedded.
+    Extract(bake::ExtractArgs),
     /// Make an Ed25519 signing key: write the secret (mode 0600), print the public key.
     Keygen(keygen::Args),
 }
@@ -57,6 +62,8 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Revoke(args) => revoke::run(args, cli.root),
         Command::Keygen(args) => keygen::run(args),
+        Command::Bake(args) => bake::run_bake(args),
+        Command::Extract(args) => bake::run_extract(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
