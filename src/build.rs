@@ -290,6 +290,8 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
             ));
         }
     }
+    // Badge images that pages or link previews would show badly.
+    warnings.extend(site::preview::site_warnings(site));
     if secret.is_some() && site.base_url.starts_with("http://") {
         warnings.push(
             "base_url is http://: did:web documents are fetched over https only, so verifiers \
@@ -405,11 +407,14 @@ fn signing_facts(plan: &Plan, issuer: &Issuer<'_>, key_id: Option<&str>) -> Sign
     }
 }
 
-/// The repository's sources with the theme's templates, for reports.
+/// The repository's sources with the theme's templates and strings, for reports.
 fn with_theme(plan: &Plan, theme: &Theme) -> Sources {
     let mut sources = plan.sources.clone();
     for template in &theme.templates {
         sources.insert(&template.path, template.source.clone());
+    }
+    for (_, path, text) in &theme.strings {
+        sources.insert(path, text.clone());
     }
     sources
 }

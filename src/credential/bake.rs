@@ -409,11 +409,11 @@ fn root_tag(svg: &str) -> Result<RootTag, BakeError> {
                 }
             }
             at += end.ok_or_else(|| bad("unclosed `<!DOCTYPE`"))? + 1;
-        } else if rest.starts_with('<') {
-            let name_end = rest[1..]
+        } else if let Some(after) = rest.strip_prefix('<') {
+            let name_end = after
                 .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
-                .map_or(rest.len(), |i| i + 1);
-            let name = &rest[1..name_end];
+                .unwrap_or(after.len());
+            let name = &after[..name_end];
             if name != "svg" && !name.ends_with(":svg") {
                 return Err(bad(&format!("the root element is <{name}>, not <svg>")));
             }

@@ -9,7 +9,9 @@
 pub mod files;
 pub mod markdown;
 pub mod pages;
+pub mod preview;
 pub mod render;
+pub mod strings;
 pub mod theme;
 pub mod view;
 

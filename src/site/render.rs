@@ -50,6 +50,9 @@ impl Renderer {
             .collect();
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml"]);
+        tera.register_filter("fill", fill);
+        tera.register_filter("bdi", bdi);
+        tera.register_filter("link", link);
         tera.add_raw_templates(
             theme
                 .templates
@@ -65,6 +68,7 @@ impl Renderer {
     pub(crate) fn page(
         &self,
         site: &SiteView,
+        t: &serde_json::Value,
         root: &str,
         page: PageMeta,
         body: Body<'_>,
@@ -81,6 +85,7 @@ impl Renderer {
             site,
             root,
             page,
+            t,
             rosette_version: env!("CARGO_PKG_VERSION"),
             body,
         };
@@ -96,6 +101,66 @@ impl Renderer {
             .map(String::into_bytes)
             .map_err(fail)
     }
+}
+
+/// HTML-escapes `text` (the same escaping as Tera's autoescape).
+fn escape(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len() + 16);
+    // Writing into a Vec cannot fail.
+    let _ = tera::escape_html(text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A filter value as HTML: as it is when marked safe, else escaped.
+fn as_html(value: &tera::Value) -> String {
+    let text = value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_string);
+    if value.is_safe() { text } else { escape(&text) }
+}
+
+/// `{{ t.key | fill(name=value, …) }}`: the catalog text, escaped, with
+/// each `{name}` replaced by its value (escaped unless marked safe, such as
+/// the output of `bdi` and `link`), in one pass. Safe output.
+fn fill(
+    text: tera::StringInput,
+    kwargs: tera::Kwargs,
+    state: &tera::State,
+) -> tera::TeraResult<tera::Value> {
+    let template = text.rendered(state)?;
+    let out = super::strings::fill(&template, |name| {
+        kwargs
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(name))
+            .map(|(_, v)| as_html(v))
+    });
+    Ok(tera::Value::safe_string(&out))
+}
+
+/// `{{ name | bdi }}`: a name isolated for bidirectional text (an Arabic
+/// name beside Latin text keeps its place). Safe output.
+fn bdi(
+    text: tera::StringInput,
+    _: tera::Kwargs,
+    state: &tera::State,
+) -> tera::TeraResult<tera::Value> {
+    let inner = text.rendered(state)?;
+    Ok(tera::Value::safe_string(&format!("<bdi>{inner}</bdi>")))
+}
+
+/// `{{ text | link(href=url) }}`: `<a href="url">text</a>`, both escaped.
+/// Safe output.
+fn link(
+    text: tera::StringInput,
+    kwargs: tera::Kwargs,
+    state: &tera::State,
+) -> tera::TeraResult<tera::Value> {
+    let href: tera::StringInput = kwargs.must_get("href")?;
+    let inner = text.rendered(state)?;
+    let href = escape(href.as_str());
+    Ok(tera::Value::safe_string(&format!(
+        "<a href=\"{href}\">{inner}</a>"
+    )))
 }
 
 /// The file a template comes from, as reports name it.

@@ -323,14 +323,21 @@ fn sha2_of(text: &str) -> Vec<u8> {
 }
 
 #[test]
-fn award_pages_show_verification_facts_and_link_the_json() {
+fn award_pages_link_the_json_and_the_verification_page() {
     let repo = repo(None);
     assert!(build(repo.path(), &[]).status.success());
     let page = fs::read_to_string(repo.path().join("public/awards/alpha-2/index.html")).unwrap();
     assert!(page.contains("href=\"credential.json\""), "{page}");
-    assert!(page.contains("did:web:example.test:badges"));
-    assert!(page.contains("did:web:example.test:badges#key-1"));
-    assert!(page.contains("2026-02-01T09:30:00Z"));
+    assert!(page.contains("href=\"assertion.json\""), "{page}");
+    assert!(
+        page.contains(
+            "href=\"../../verify/?url=../awards/alpha-2/credential.json\">Verify this badge</a>"
+        ),
+        "{page}"
+    );
+    let verify = fs::read_to_string(repo.path().join("public/verify/index.html")).unwrap();
+    assert!(verify.contains("did:web:example.test:badges"));
+    assert!(verify.contains("did:web:example.test:badges#key-1"));
     let badge = fs::read_to_string(repo.path().join("public/badges/alpha/index.html")).unwrap();
     assert!(badge.contains("href=\"achievement.json\""));
 }
