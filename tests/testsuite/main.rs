@@ -8,6 +8,8 @@
 mod canon_support;
 mod common;
 
+mod bake;
+mod browser;
 mod build;
 mod check;
 mod hostile;
