@@ -6,7 +6,9 @@
 //!     ROSETTE_BENCH_AWARDS=20000 cargo bench --bench build
 //!
 //! Figures are wall-clock on whatever machine runs it: compare runs on the
-//! same machine, never assert them in tests.
+//! same machine, never assert them in tests. It also prints the size of the
+//! built site as the tar that GitHub's upload-pages-artifact packs (GitHub
+//! Pages takes at most 1 GB).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -73,6 +75,31 @@ fn generate(root: &Path, awards: usize) {
     }
 }
 
+/// The size of `dir` packed as GNU tar packs it (`tar -cf - .`, what
+/// upload-pages-artifact runs): a 512-byte header per entry, contents in
+/// 512-byte blocks, a long-name entry for paths over 100 bytes, two zero
+/// blocks at the end, rounded up to the 10,240-byte record.
+fn tar_size(dir: &Path) -> u64 {
+    let block = |n: u64| n.div_ceil(512) * 512;
+    let mut size = 0;
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(dir).expect("inside");
+        let mut name = format!("./{}", rel.display());
+        if entry.file_type().is_dir() {
+            name.push('/');
+        }
+        if name.len() > 100 {
+            size += 512 + block(name.len() as u64 + 1);
+        }
+        size += 512;
+        if entry.file_type().is_file() {
+            size += block(entry.metadata().expect("metadata").len());
+        }
+    }
+    (size + 1024).div_ceil(10_240) * 10_240
+}
+
 fn main() {
     let awards: usize = std::env::var("ROSETTE_BENCH_AWARDS")
         .ok()
@@ -125,6 +152,14 @@ fn main() {
                 "{threads} thread(s): whole build {:>8.0} awards/s      ({seconds:.2} s)",
                 awards as f64 / seconds
             );
+            if threads == 2 {
+                let size = tar_size(&options.out);
+                println!(
+                    "site as a tar:          {:>8.1} MB ({size} bytes, {:.0} bytes per award)",
+                    size as f64 / 1e6,
+                    size as f64 / awards as f64
+                );
+            }
         });
     }
 }

@@ -173,7 +173,7 @@ await check("with JavaScript, the status is judged: valid, expired, revoked", as
   equal(await text(valid, "#status"), "✓ Valid: not expired, and not revoked in the issuer’s status list (checked 1 June 2026).", "valid banner");
   equal(await valid.locator("#status").getAttribute("class"), "status status-valid", "valid class");
   const expired = await open(context, "awards/beta-old/");
-  equal(await text(expired, "#status"), "! Expired: on 1 January 2021.", "expired banner");
+  equal(await text(expired, "#status"), "! Expired: its validity ended on 1 January 2021.", "expired banner");
   const revoked = await open(context, "awards/alpha-3/");
   expect((await text(revoked, "#status")).startsWith("✕ Revoked on 1 April 2026"), "revoked banner");
   for (const p of [valid, expired, revoked]) { clean(p); await p.close(); }

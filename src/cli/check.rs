@@ -14,10 +14,11 @@ pub struct Args {
 pub fn run(args: Args, root: Option<PathBuf>) -> Result<(), Error> {
     let root = super::root(root)?;
     let plan = crate::build::check(&root, args.locked)?;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     println!(
-        "No problems: {} badges, {} awards.",
-        plan.site.badges.len(),
-        plan.site.award_count()
+        "No problems: {}, {}.",
+        plural(plan.site.badges.len(), "badge"),
+        plural(plan.site.award_count(), "award")
     );
     if plan.next_lock.is_some() {
         println!("New badges or awards: the next `rosette build` records them in rosette.lock.");

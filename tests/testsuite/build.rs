@@ -418,3 +418,34 @@ fn locked_builds_refuse_unrecorded_awards() {
             .success()
     );
 }
+
+/// A PNG badge smaller than pages show it is blurred: the build says so
+/// (it still builds). A site's own icon replaces the theme's.
+#[test]
+fn small_png_badges_are_warned_about_and_favicons_can_be_replaced() {
+    let repo = repo(None);
+    let small = resvg::tiny_skia::Pixmap::new(48, 48)
+        .unwrap()
+        .encode_png()
+        .unwrap();
+    fs::write(repo.path().join("badges/beta.png"), small).unwrap();
+    fs::write(repo.path().join("site/static/favicon.png"), b"\x89PNG").unwrap();
+    let output = build(repo.path(), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "warning: badges/beta.png is 48×48 pixels, but pages show it at 200×200: it will look blurred"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    let page = fs::read_to_string(repo.path().join("public/awards/alpha-1/index.html")).unwrap();
+    assert!(
+        page.contains("<link rel=\"icon\" href=\"../../static/favicon.png\">"),
+        "{page}"
+    );
+    // Its social preview still renders (scaled up), 1200×630.
+    let preview = fs::read(repo.path().join("public/badges/beta/preview.png")).unwrap();
+    let preview = resvg::tiny_skia::Pixmap::decode_png(&preview).unwrap();
+    assert_eq!((preview.width(), preview.height()), (1200, 630));
+}
