@@ -67,8 +67,6 @@ impl Renderer {
     /// `rosette_version`, then the body's fields).
     pub(crate) fn page(
         &self,
-        site: &SiteView,
-        t: &serde_json::Value,
         root: &str,
         page: PageMeta,
         body: Body<'_>,
@@ -82,14 +80,20 @@ impl Renderer {
             Body::Empty {} => "404.html",
         };
         let context = Page {
-            site,
             root,
             page,
-            t,
             rosette_version: env!("CARGO_PKG_VERSION"),
             body,
         };
         self.render(template, &context)
+    }
+
+    /// Sets what every template sees: `site` and `t` (the UI strings). Set
+    /// once, not serialised again for each of a site's pages.
+    pub(crate) fn globals(&mut self, site: &SiteView, t: &serde_json::Value) {
+        let globals = self.tera.global_context();
+        globals.insert("site", site);
+        globals.insert("t", t);
     }
 
     /// Renders `template` with `context`.

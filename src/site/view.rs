@@ -82,14 +82,12 @@ pub struct AwardLinks {
     pub status_index: Option<usize>,
 }
 
-/// What every template sees.
+/// What every page template sees besides `site` and `t` (the UI strings),
+/// which are set once for all templates ([`super::render::Renderer::globals`]).
 #[derive(Serialize)]
 pub(crate) struct Page<'a> {
-    pub(crate) site: &'a SiteView,
     pub(crate) root: &'a str,
     pub(crate) page: PageMeta,
-    /// The UI strings (`strings/<language>.toml`).
-    pub(crate) t: &'a serde_json::Value,
     pub(crate) rosette_version: &'static str,
     #[serde(flatten)]
     pub(crate) body: Body<'a>,

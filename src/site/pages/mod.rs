@@ -19,7 +19,7 @@ use super::preview;
 use super::render::{RenderError, Renderer, put};
 use super::strings::Strings;
 use super::theme::Theme;
-use super::view::{BadgeView, ImageMeta, PageMeta, Signing, SiteView, badge_view, site_view};
+use super::view::{BadgeView, ImageMeta, PageMeta, Signing, badge_view, site_view};
 use crate::layout;
 use crate::model::{Award, Badge, Site, Slot};
 use crate::output::Sink;
@@ -29,10 +29,7 @@ pub struct Pages<'a> {
     site: &'a Site,
     theme: &'a Theme,
     renderer: Renderer,
-    view: SiteView,
     strings: Strings,
-    /// `strings` as templates see them (`t`).
-    t: serde_json::Value,
     /// Badge slug → its view (criteria rendered once per badge).
     badges: BTreeMap<&'a str, BadgeView>,
     /// Badge slug → its social preview PNG, for images that render.
@@ -62,12 +59,13 @@ impl<'a> Pages<'a> {
                 Some((b.slug.as_str(), png))
             })
             .collect();
+        let view = site_view(site);
+        let mut renderer = Renderer::new(theme)?;
+        renderer.globals(&view, &strings.as_value());
         Ok(Pages {
             site,
             theme,
-            renderer: Renderer::new(theme)?,
-            view: site_view(site),
-            t: strings.as_value(),
+            renderer,
             badges: site
                 .badges
                 .iter()
@@ -161,6 +159,6 @@ impl<'a> Pages<'a> {
         meta: PageMeta,
         body: super::view::Body<'_>,
     ) -> Result<Vec<u8>, RenderError> {
-        self.renderer.page(&self.view, &self.t, root, meta, body)
+        self.renderer.page(root, meta, body)
     }
 }
