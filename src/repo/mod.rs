@@ -5,6 +5,7 @@
 //!
 //! Nothing here signs, renders or writes the site.
 
+pub mod edit;
 pub mod init;
 pub mod input;
 pub mod limits;
