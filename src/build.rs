@@ -22,6 +22,7 @@ use crate::error::Error;
 use crate::layout;
 use crate::model::{Award, Badge, Site, Slot, day};
 use crate::output::{self, Discard, Sink, WriteError};
+use crate::repo::edit::Changes;
 use crate::repo::lock::{self, LOCK_FILE, Ledger};
 use crate::repo::{slots, validate};
 use crate::site::view::{KeyFacts, Signing};
@@ -319,7 +320,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
         }
     })?;
     if let Some(next) = &plan.next_lock {
-        write_lock(&options.root, &next.to_text())?;
+        lock::write(&options.root, next)?;
     }
     Ok(Summary {
         badges: site.badges.len(),
@@ -332,6 +333,8 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
 
 /// `--locked`: the build must not publish anything `rosette.lock` does not
 /// already record (new awards would get their status slots in CI only).
+/// `check --locked` runs this same test on the same [`Plan`], so it fails on
+/// a pull request exactly when `build --locked` would fail on the deploy.
 pub fn refuse_lock_change(plan: &Plan) -> Result<(), Error> {
     if plan.next_lock.is_none() {
         return Ok(());
@@ -349,17 +352,68 @@ pub fn refuse_lock_change(plan: &Plan) -> Result<(), Error> {
         "rosette.lock does not record every badge and award yet",
     )
     .label(format!("not recorded: {}", missing.join("; ")))
-    .help("run `rosette build` without --locked and commit rosette.lock with the new awards");
+    .help(
+        "run `rosette lock` (no key needed) and commit rosette.lock; \
+         `rosette award` and `rosette import` record their awards themselves",
+    );
     Err(Error::problem(diagnostic, &plan.sources))
 }
 
-/// `a`, `b` and 3 more.
-fn quoted_list(items: &[&str]) -> String {
-    const SHOWN: usize = 20;
-    let mut text: Vec<String> = items.iter().take(SHOWN).map(|i| format!("`{i}`")).collect();
-    if items.len() > SHOWN {
-        text.push(format!("and {} more", items.len() - SHOWN));
+/// What `rosette lock` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locked {
+    pub badges: Vec<String>,
+    pub awards: Vec<String>,
+}
+
+/// `rosette lock`: records every badge and award that the lock does not
+/// record yet, with the status slots a build would give them ([`plan`]),
+/// without the secret key. Writes nothing when the lock is up to date.
+pub fn lock(root: &Path) -> Result<Locked, Error> {
+    let plan = plan(root, None)?;
+    let (badges, awards) = plan.unrecorded();
+    let done = Locked {
+        badges: badges.iter().map(|s| s.to_string()).collect(),
+        awards: awards.iter().map(|s| s.to_string()).collect(),
+    };
+    if let Some(next) = &plan.next_lock {
+        lock::write(root, next)?;
     }
+    Ok(done)
+}
+
+/// Runs `edit` on a valid repository (`edit` sees its [`Plan`] and returns
+/// the files it wrote), then plans again: the edit stays only when the whole
+/// repository still validates as a build would validate it, and then
+/// `rosette.lock` records the new badges and awards with the slots a build
+/// would give them. Otherwise every file is restored and the problems are
+/// returned (all or nothing). Used by `award`, `import` and
+/// `hash-recipients`; none of them needs the secret key.
+pub fn edit_and_lock<T>(
+    root: &Path,
+    edit: impl FnOnce(&Plan) -> Result<(Changes, T), Error>,
+) -> Result<(T, Plan), Error> {
+    let before = plan(root, None)?;
+    let (changes, value) = edit(&before)?;
+    let after = match plan(root, None) {
+        Ok(after) => after,
+        Err(error) => {
+            changes.undo();
+            return Err(error);
+        }
+    };
+    if let Some(next) = &after.next_lock
+        && let Err(error) = lock::write(root, next)
+    {
+        changes.undo();
+        return Err(error);
+    }
+    Ok((value, after))
+}
+
+/// `a`, `b`, `c`: every one of them, so a report names all that is missing.
+fn quoted_list(items: &[&str]) -> String {
+    let text: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
     text.join(", ")
 }
 
@@ -491,20 +545,6 @@ fn award_problem(plan: &Plan, error: &AwardError) -> Diagnostic {
         diagnostic = diagnostic.related(other_file, other_span.clone(), format!("`{other_field}`"));
     }
     diagnostic
-}
-
-/// Replaces `rosette.lock` atomically (write beside it, then rename).
-fn write_lock(root: &Path, text: &str) -> Result<(), Error> {
-    let path = root.join(LOCK_FILE);
-    let temp = root.join(format!(".{LOCK_FILE}.rosette-new-{}", std::process::id()));
-    std::fs::write(&temp, text).map_err(Error::io(&path))?;
-    std::fs::rename(&temp, &path).map_err(|error| {
-        let _ = std::fs::remove_file(&temp);
-        Error::Io {
-            path: path.clone(),
-            error,
-        }
-    })
 }
 
 /// The output folder must not be the repository or hold it, nor sit inside

@@ -6,7 +6,8 @@ use crate::error::Error;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Also fail when rosette.lock does not record every award yet.
+    /// Also fail when rosette.lock does not record every badge and award yet
+    /// (exactly when `rosette build --locked` would fail).
     #[arg(long)]
     locked: bool,
 }
@@ -20,7 +21,9 @@ pub fn run(args: Args, root: Option<PathBuf>) -> Result<(), Error> {
         plan.site.award_count()
     );
     if plan.next_lock.is_some() {
-        println!("New badges or awards: the next `rosette build` records them in rosette.lock.");
+        println!(
+            "New badges or awards: `rosette lock` (or the next `rosette build`) records them in rosette.lock."
+        );
     }
     Ok(())
 }

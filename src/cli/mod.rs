@@ -2,10 +2,13 @@
 //! one place that prints reports and decides exit codes (design.md §3:
 //! 0 ok, 1 content problems or failed verification, 2 usage or I/O errors).
 
+mod award;
 mod build;
 mod check;
+mod import;
 mod init;
 mod keygen;
+mod lock;
 mod revoke;
 mod verify;
 
@@ -20,6 +23,7 @@ use crate::error::Error;
 #[command(
     name = "rosette",
     version,
+    long_version = env!("ROSETTE_LONG_VERSION"),
     about = "Verifiable Open Badges from a git repository of TOML files"
 )]
 struct Cli {
@@ -41,8 +45,16 @@ enum Command {
     Check(check::Args),
     /// Verify credentials: JSON files, URLs, or whole built site folders.
     Verify(verify::Args),
+    /// Add an award to a badge: a fresh permanent id, a hashed recipient,
+    /// recorded in rosette.lock (no key needed).
+    Award(award::Args),
+    /// Add many awards from a CSV file (Rosette, Badgr, Canvas Credentials,
+    /// Credly), all or nothing.
+    Import(import::Args),
     /// Revoke an award: records `revoked = { on, reason }` in its TOML file.
     Revoke(revoke::Args),
+    /// Record new badges and awards in rosette.lock (no key needed).
+    Lock(lock::Args),
     /// Make an Ed25519 signing key: write the secret (mode 0600), print the public key.
     Keygen(keygen::Args),
 }
@@ -56,7 +68,10 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args, cli.root),
         Command::Verify(args) => verify::run(args),
         Command::Revoke(args) => revoke::run(args, cli.root),
+        Command::Award(args) => award::run(args, cli.root),
+        Command::Import(args) => import::run(args, cli.root),
         Command::Keygen(args) => keygen::run(args),
+        Command::Lock(args) => lock::run(args, cli.root),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -258,7 +258,10 @@ mod tests {
     #[test]
     fn appending_keeps_every_byte_and_the_line_ending() {
         let lf = "# c\n[badge]\nname = \"x\"\n";
-        assert_eq!(append(lf, "[[award]]\nid = \"a\"\n"), format!("{lf}\n[[award]]\nid = \"a\"\n"));
+        assert_eq!(
+            append(lf, "[[award]]\nid = \"a\"\n"),
+            format!("{lf}\n[[award]]\nid = \"a\"\n")
+        );
         let crlf = lf.replace('\n', "\r\n");
         assert_eq!(
             append(&crlf, "[[award]]\nid = \"a\"\n"),

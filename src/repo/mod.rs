@@ -5,12 +5,16 @@
 //!
 //! Nothing here signs, renders or writes the site.
 
+pub mod award;
 pub mod edit;
+pub mod git;
+pub mod import;
 pub mod init;
 pub mod input;
 pub mod limits;
 pub mod load;
 pub mod lock;
+pub mod mailmerge;
 pub mod revoke;
 pub mod slots;
 pub mod validate;
