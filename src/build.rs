@@ -264,7 +264,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     }
     let secret = keys::read_secret(options.key_file.as_deref()).map_err(Error::Usage)?;
     let site = &plan.site;
-    let mut warnings = Vec::new();
+    let mut warnings = crate::repo::privacy::warnings(site, &plan.sources);
     match (&secret, site.keys.is_empty()) {
         (None, true) => warnings.push(
             "no signing keys in site/site.toml: pages are built, but no Open Badges 3.0 \

@@ -15,6 +15,9 @@ pub struct Args {
 pub fn run(args: Args, root: Option<PathBuf>) -> Result<(), Error> {
     let root = super::root(root)?;
     let plan = crate::build::check(&root, args.locked)?;
+    for warning in crate::repo::privacy::warnings(&plan.site, &plan.sources) {
+        eprintln!("warning: {warning}");
+    }
     println!(
         "No problems: {} badges, {} awards.",
         plan.site.badges.len(),

@@ -5,6 +5,7 @@
 mod award;
 mod build;
 mod check;
+mod hash_recipients;
 mod import;
 mod init;
 mod keygen;
@@ -51,6 +52,8 @@ enum Command {
     /// Add many awards from a CSV file (Rosette, Badgr, Canvas Credentials,
     /// Credly), all or nothing.
     Import(import::Args),
+    /// Replace plaintext recipient emails in badges/ by salted hashes, in place.
+    HashRecipients(hash_recipients::Args),
     /// Revoke an award: records `revoked = { on, reason }` in its TOML file.
     Revoke(revoke::Args),
     /// Record new badges and awards in rosette.lock (no key needed).
@@ -70,6 +73,7 @@ pub fn main() -> ExitCode {
         Command::Revoke(args) => revoke::run(args, cli.root),
         Command::Award(args) => award::run(args, cli.root),
         Command::Import(args) => import::run(args, cli.root),
+        Command::HashRecipients(args) => hash_recipients::run(args, cli.root),
         Command::Keygen(args) => keygen::run(args),
         Command::Lock(args) => lock::run(args, cli.root),
     };

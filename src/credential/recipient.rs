@@ -14,6 +14,12 @@ pub fn salt(salt_key: &[u8; 32], award_id: &str) -> String {
     hex(&digest[..16])
 }
 
+/// The key of [`salt`] for a site signed with `secret`: derived from the
+/// secret key, so the salts are stable across builds and not guessable.
+pub fn salt_key(secret: &super::keys::Secret) -> [u8; 32] {
+    secret.derive("recipient-salt")
+}
+
 /// `sha256$` + hex(SHA-256(email ‖ salt)), the OB identity hash. Emails are
 /// already lowercased by validation (a documented Rosette choice: the spec
 /// does not say, and lowercase is what recipients' accounts match).

@@ -15,6 +15,7 @@ pub mod limits;
 pub mod load;
 pub mod lock;
 pub mod mailmerge;
+pub mod privacy;
 pub mod revoke;
 pub mod slots;
 pub mod validate;
