@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::credential::canon::Canonicalizer;
 use crate::credential::did::{DidDocument, DidWeb, WALLET_LIMIT};
 use crate::credential::issue::{AwardError, IssueError, Issuer};
-use crate::credential::keys::{self, Secret};
+use crate::credential::keys::{self, Secret, SecretScan};
 use crate::credential::ob3::{self, Record};
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
 use crate::error::Error;
@@ -24,7 +24,7 @@ use crate::model::{Award, Badge, Site, Slot, day};
 use crate::output::{self, Discard, Sink, WriteError};
 use crate::repo::edit::Changes;
 use crate::repo::lock::{self, LOCK_FILE, Ledger};
-use crate::repo::{slots, validate};
+use crate::repo::{keyfile, slots, validate};
 use crate::site::view::{KeyFacts, Signing};
 use crate::site::{self, Pages, RenderError, Theme};
 
@@ -178,7 +178,21 @@ pub fn check(root: &Path, locked: bool) -> Result<Plan, Error> {
 
 /// Issues, renders and writes a planned site into any sink (a folder, or
 /// memory for `serve`). Returns the number of signed credentials.
+///
+/// With a secret, every file goes through a [`Guarded`] sink first: a file
+/// that holds the secret key in any encoding (a key file copied into
+/// `site/static/`, a theme that somehow contains it) is refused with exit
+/// code 2 before it reaches the sink, so it is never published and the
+/// previous output stays in place.
 pub fn render_into(plan: &Plan, secret: Option<&Secret>, sink: &dyn Sink) -> Result<usize, Error> {
+    let guarded = secret.map(|secret| Guarded {
+        inner: sink,
+        scan: SecretScan::new(secret),
+    });
+    let sink: &dyn Sink = match &guarded {
+        Some(guarded) => guarded,
+        None => sink,
+    };
     let theme = load_theme(plan)?;
     let canon = canonicalizer()?;
     let issuer = match secret {
@@ -210,6 +224,28 @@ pub fn render_into(plan: &Plan, secret: Option<&Secret>, sink: &dyn Sink) -> Res
         signed = awards.len();
     }
     Ok(signed)
+}
+
+/// A sink that refuses every file holding the secret key.
+struct Guarded<'a> {
+    inner: &'a dyn Sink,
+    scan: SecretScan,
+}
+
+impl Sink for Guarded<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        if let Some(encoding) = self.scan.find(bytes) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "refusing to publish this file: it contains the secret signing key (as \
+                     {encoding}); nothing was published. Remove the key from site/, badges/ and \
+                     themes/, and treat it as leaked if it was ever committed"
+                ),
+            ));
+        }
+        self.inner.put(path, bytes)
+    }
 }
 
 /// One award that could not be issued, rendered or written.
@@ -262,9 +298,17 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     if options.locked {
         refuse_lock_change(&plan)?;
     }
+    let mut key_warning = None;
+    if let Some(path) = &options.key_file
+        && !keys::looks_like_a_secret(&path.to_string_lossy())
+    {
+        let place = keyfile::check(&options.root, &options.out, path, "use")?;
+        key_warning = keyfile::warning(&place);
+    }
     let secret = keys::read_secret(options.key_file.as_deref()).map_err(Error::Usage)?;
     let site = &plan.site;
     let mut warnings = crate::repo::privacy::warnings(site, &plan.sources);
+    warnings.extend(key_warning);
     match (&secret, site.keys.is_empty()) {
         (None, true) => warnings.push(
             "no signing keys in site/site.toml: pages are built, but no Open Badges 3.0 \

@@ -74,7 +74,7 @@ pub fn main() -> ExitCode {
         Command::Award(args) => award::run(args, cli.root),
         Command::Import(args) => import::run(args, cli.root),
         Command::HashRecipients(args) => hash_recipients::run(args, cli.root),
-        Command::Keygen(args) => keygen::run(args),
+        Command::Keygen(args) => keygen::run(args, cli.root),
         Command::Lock(args) => lock::run(args, cli.root),
     };
     match result {

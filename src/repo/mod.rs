@@ -11,6 +11,7 @@ pub mod git;
 pub mod import;
 pub mod init;
 pub mod input;
+pub mod keyfile;
 pub mod limits;
 pub mod load;
 pub mod lock;
