@@ -301,7 +301,7 @@ mod tests {
             ("multikey", APPENDIX_SECRET.as_bytes().to_vec()),
             (
                 "multikey without z",
-                APPENDIX_SECRET[1..].as_bytes().to_vec(),
+                APPENDIX_SECRET.as_bytes()[1..].to_vec(),
             ),
             ("raw", seed.to_vec()),
             ("hex", super::super::recipient::hex(&seed).into_bytes()),
