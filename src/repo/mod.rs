@@ -18,6 +18,7 @@ pub mod lock;
 pub mod mailmerge;
 pub mod privacy;
 pub mod revoke;
+pub mod scaffold;
 pub mod slots;
 pub mod validate;
 

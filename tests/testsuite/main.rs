@@ -21,3 +21,4 @@ mod safe_mode;
 mod signing;
 mod unicode;
 mod vectors;
+mod workflows;
