@@ -262,13 +262,13 @@ mod tests {
                 for marker in PLACEHOLDERS {
                     assert!(!text.contains(marker), "{path} holds {marker:?}:\n{text}");
                 }
-                if let Install::Action { .. } = install {
-                    if path.ends_with(".yml") {
-                        assert!(
-                            text.contains(&format!("{REPOSITORY}@{commit} # v{VERSION}")),
-                            "{text}"
-                        );
-                    }
+                if let Install::Action { .. } = install
+                    && path.ends_with(".yml")
+                {
+                    assert!(
+                        text.contains(&format!("{REPOSITORY}@{commit} # v{VERSION}")),
+                        "{text}"
+                    );
                 }
             }
         }
