@@ -111,13 +111,8 @@ impl SecretScan {
             // Without its `z`, so it matches with and without it.
             ("a secret Multikey", multikey.as_bytes()[1..].to_vec()),
             ("base58", bs58::encode(seed).into_string().into_bytes()),
-            ("hexadecimal", super::recipient::hex(&seed).into_bytes()),
-            (
-                "hexadecimal",
-                super::recipient::hex(&seed)
-                    .to_ascii_uppercase()
-                    .into_bytes(),
-            ),
+            ("hexadecimal", hex(&seed).into_bytes()),
+            ("hexadecimal", hex(&seed).to_ascii_uppercase().into_bytes()),
         ];
         for range in [0..30, 1..31, 2..32] {
             needles.push((
@@ -144,6 +139,11 @@ impl SecretScan {
             .find(|(_, finder)| finder.find(bytes).is_some())
             .map(|(name, _)| *name)
     }
+}
+
+/// Lowercase hexadecimal.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether `text` looks like a secret key itself rather than a file name:
@@ -304,17 +304,9 @@ mod tests {
                 APPENDIX_SECRET.as_bytes()[1..].to_vec(),
             ),
             ("raw", seed.to_vec()),
-            ("hex", super::super::recipient::hex(&seed).into_bytes()),
-            (
-                "HEX",
-                super::super::recipient::hex(&seed)
-                    .to_uppercase()
-                    .into_bytes(),
-            ),
-            (
-                "hex of multikey bytes",
-                super::super::recipient::hex(&prefixed).into_bytes(),
-            ),
+            ("hex", hex(&seed).into_bytes()),
+            ("HEX", hex(&seed).to_uppercase().into_bytes()),
+            ("hex of multikey bytes", hex(&prefixed).into_bytes()),
             ("base58", bs58::encode(seed).into_string().into_bytes()),
             ("base64", STANDARD.encode(seed).into_bytes()),
             ("base64url", URL_SAFE.encode(seed).into_bytes()),
