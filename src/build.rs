@@ -439,7 +439,21 @@ pub fn edit_and_lock<T>(
 ) -> Result<(T, Plan), Error> {
     let before = plan(root, None)?;
     let (changes, value) = edit(&before)?;
-    let after = match plan(root, None) {
+    let after = finish_edit(root, changes, |_| Ok(()))?;
+    Ok((value, after))
+}
+
+/// The second half of [`edit_and_lock`], for an edit that must run on a
+/// repository that does not validate yet (`hash-recipients` fixes
+/// plaintext emails of a `hashed-only` repository): plans the edited
+/// repository, which must validate and pass `accept`, then writes the
+/// lock; otherwise restores every file written.
+pub fn finish_edit(
+    root: &Path,
+    changes: Changes,
+    accept: impl FnOnce(&Plan) -> Result<(), Error>,
+) -> Result<Plan, Error> {
+    let after = match plan(root, None).and_then(|after| accept(&after).map(|()| after)) {
         Ok(after) => after,
         Err(error) => {
             changes.undo();
@@ -452,7 +466,7 @@ pub fn edit_and_lock<T>(
         changes.undo();
         return Err(error);
     }
-    Ok((value, after))
+    Ok(after)
 }
 
 /// `a`, `b`, `c`: every one of them, so a report names all that is missing.

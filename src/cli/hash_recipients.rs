@@ -20,12 +20,16 @@ pub struct Args {
 pub fn run(args: Args, root: Option<PathBuf>) -> Result<(), Error> {
     let root = super::root(root)?;
     let secret = keys::read_secret(args.key.as_deref()).map_err(Error::Usage)?;
-    let (done, _) = build::edit_and_lock(&root, |plan| {
-        if let Some(secret) = &secret {
-            secret.find_key(&plan.site.keys).map_err(Error::Usage)?;
-        }
-        let salt_key = secret.as_ref().map(recipient::salt_key);
-        privacy::hash_recipients(&root, salt_key.as_ref())
+    // The repository may not validate before (plaintext emails in a
+    // `hashed-only` one): it must after.
+    let salt_key = secret.as_ref().map(recipient::salt_key);
+    let (changes, done) = privacy::hash_recipients(&root, salt_key.as_ref())?;
+    build::finish_edit(&root, changes, |plan| match &secret {
+        Some(secret) => secret
+            .find_key(&plan.site.keys)
+            .map(|_| ())
+            .map_err(Error::Usage),
+        None => Ok(()),
     })?;
     if done.awards.is_empty() {
         println!("No plaintext recipient emails in badges/: nothing to do.");

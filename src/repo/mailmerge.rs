@@ -83,6 +83,11 @@ pub fn write(
 ) -> Result<(), Error> {
     check_existing(path)?;
     let exists = path.exists();
+    if let Some(parent) = path.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(Error::io(parent))?;
+    }
     let mut options = std::fs::OpenOptions::new();
     options.append(true).create(true);
     #[cfg(unix)]

@@ -13,6 +13,7 @@ mod check;
 mod hostile;
 mod init;
 mod interop;
+mod issuing;
 mod layers;
 mod ob2;
 mod pyld;
