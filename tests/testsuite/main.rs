@@ -14,6 +14,7 @@ mod hostile;
 mod init;
 mod interop;
 mod issuing;
+mod key_safety;
 mod layers;
 mod ob2;
 mod pyld;
