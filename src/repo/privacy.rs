@@ -32,11 +32,18 @@ pub fn warnings(site: &Site, sources: &Sources) -> Vec<String> {
     if site.recipients != RecipientPolicy::Any {
         return Vec::new();
     }
-    let plain: Vec<_> = site
+    let mut plain: Vec<_> = site
         .awards()
         .filter(|(_, a)| matches!(a.recipient.identity, Identity::Email(_)))
         .map(|(_, a)| a)
         .collect();
+    // In file order, as a person reads them.
+    plain.sort_by_key(|a| {
+        (
+            a.file.clone(),
+            a.spans.get("recipient").map_or(0, |s| s.start),
+        )
+    });
     let mut out: Vec<String> = plain
         .iter()
         .take(MAX_SHOWN)

@@ -18,6 +18,7 @@ mod key_safety;
 mod layers;
 mod ob2;
 mod pyld;
+mod quickstart;
 mod revoke;
 mod safe_mode;
 mod signing;
