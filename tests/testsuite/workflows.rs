@@ -311,3 +311,233 @@ fn the_action_downloads_what_the_release_workflow_publishes() {
         scaffold::CRATE
     )));
 }
+
+/// The `run: |` scripts of a YAML text, in order, with their indentation
+/// removed (a block scalar ends at the first less indented line).
+fn run_scripts(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut scripts = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let indent = line.len() - line.trim_start().len();
+        let key = line.trim_start().trim_start_matches("- ");
+        if let Some(rest) = key.strip_prefix("run:") {
+            let rest = rest.trim();
+            if rest == "|" || rest == ">-" || rest == "|-" {
+                let mut body = Vec::new();
+                i += 1;
+                while i < lines.len()
+                    && (lines[i].trim().is_empty()
+                        || lines[i].len() - lines[i].trim_start().len() > indent)
+                {
+                    body.push(lines[i].get(indent + 2..).unwrap_or("").to_string());
+                    i += 1;
+                }
+                scripts.push(body.join("\n"));
+                continue;
+            }
+            scripts.push(rest.to_string());
+        }
+        i += 1;
+    }
+    scripts
+}
+
+/// No `${{ }}` expression inside a `run:` script anywhere: values reach
+/// scripts through `env:` only (no template injection, whatever the value).
+#[test]
+fn no_expression_is_expanded_inside_a_run_script() {
+    let mut texts: Vec<(String, String)> = shipped()
+        .into_iter()
+        .map(|p| (p.display().to_string(), fs::read_to_string(&p).unwrap()))
+        .collect();
+    for install in [Install::for_commit(COMMIT), Install::Cargo] {
+        for (path, text) in scaffold::workflows(&install) {
+            texts.push((path.to_string(), text));
+        }
+    }
+    let mut scripts = 0;
+    for (path, text) in &texts {
+        for script in run_scripts(text) {
+            scripts += 1;
+            assert!(
+                !script.contains("${{"),
+                "{path}: a run script expands an expression:\n{script}"
+            );
+        }
+    }
+    assert!(scripts >= 12, "found only {scripts} run scripts");
+}
+
+/// Runs the composite action's scripts (action.yml) as a runner would, with
+/// `curl` and `cargo` replaced by stand-ins serving a local "release": it
+/// installs and checks the binary, re-checks a cached one, refuses a
+/// tampered download, and builds the pinned commit when the release has no
+/// binary, with a notice.
+#[cfg(unix)]
+#[test]
+fn the_composite_action_checks_every_binary_it_installs() {
+    use std::os::unix::fs::PermissionsExt;
+    let action = fs::read_to_string(root().join("action.yml")).unwrap();
+    let scripts = run_scripts(&action);
+    assert_eq!(scripts.len(), 2, "select and install");
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let release = w.join("releases/v9.9.9");
+    fs::create_dir_all(&release).unwrap();
+    let stage = w.join("stage");
+    fs::create_dir_all(&stage).unwrap();
+    let exe = stage.join("rosette");
+    fs::write(&exe, "#!/bin/sh\necho 'rosette 9.9.9 (stand-in)'\n").unwrap();
+    fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
+    let asset = "rosette-v9.9.9-x86_64-unknown-linux-musl.tar.gz";
+    let ok = Command::new("tar")
+        .args([
+            "-czf",
+            release.join(asset).to_str().unwrap(),
+            "-C",
+            stage.to_str().unwrap(),
+            "rosette",
+        ])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let sum = Command::new("sha256sum")
+        .arg(release.join(asset))
+        .output()
+        .unwrap();
+    let digest = stdout(&sum).split(' ').next().unwrap().to_string();
+    fs::write(release.join("SHA256SUMS"), format!("{digest}  {asset}\n")).unwrap();
+    // Stand-ins: curl serves w/releases/, cargo records its arguments.
+    let bin = w.join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    let curl = format!(
+        "#!/bin/sh\nout=; fmt=; fail=; url=\nwhile [ $# -gt 0 ]; do case \"$1\" in\n  --output) out=$2; shift ;;\n  --write-out) fmt=$2; shift ;;\n  --fail) fail=1 ;;\n  --proto|--retry) shift ;;\n  https://*) url=$1 ;;\nesac; shift; done\nfile={}/releases/${{url#https://github.com/rosette-badges/rosette/releases/download/}}\nif [ -f \"$file\" ]; then cp \"$file\" \"$out\"; [ -n \"$fmt\" ] && printf 200; exit 0; fi\n[ -n \"$fmt\" ] && printf 404\n[ -n \"$fail\" ] && exit 22\nexit 0\n",
+        w.display()
+    );
+    fs::write(bin.join("curl"), curl).unwrap();
+    let cargo = "#!/bin/sh\necho \"$@\" > \"$CARGO_LOG\"\nroot=\nwhile [ $# -gt 0 ]; do [ \"$1\" = --root ] && root=$2; shift; done\nmkdir -p \"$root/bin\"\nprintf '#!/bin/sh\\necho built\\n' > \"$root/bin/rosette\"\nchmod +x \"$root/bin/rosette\"\n";
+    fs::write(bin.join("cargo"), cargo).unwrap();
+    for tool in ["curl", "cargo"] {
+        fs::set_permissions(bin.join(tool), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |script: &str, env: &[(&str, String)]| {
+        let outputs = w.join("github-output");
+        fs::write(&outputs, "").unwrap();
+        let mut command = Command::new("bash");
+        command
+            .arg("-c")
+            .arg(script)
+            .env("PATH", &path)
+            .env("RUNNER_OS", "Linux")
+            .env("RUNNER_ARCH", "X64")
+            .env("RUNNER_TEMP", w.join("tmp"))
+            .env("RUNNER_TOOL_CACHE", w.join("toolcache"))
+            .env("GITHUB_OUTPUT", &outputs)
+            .env("CARGO_LOG", w.join("cargo.log"));
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let output = command.output().unwrap();
+        let values: std::collections::BTreeMap<String, String> = fs::read_to_string(&outputs)
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        (output, values)
+    };
+    fs::create_dir_all(w.join("tmp")).unwrap();
+    let inputs = |version: &str, commit: &str| {
+        vec![
+            ("VERSION", version.to_string()),
+            ("COMMIT", commit.to_string()),
+        ]
+    };
+    let install_env =
+        |selected: &std::collections::BTreeMap<String, String>, version: &str, commit: &str| {
+            let mut env = inputs(version, commit);
+            for (key, name) in [
+                ("mode", "MODE"),
+                ("asset", "ASSET"),
+                ("sha256", "SHA256"),
+                ("url", "URL"),
+                ("dir", "DIR"),
+            ] {
+                env.push((name, selected.get(key).cloned().unwrap_or_default()));
+            }
+            env
+        };
+
+    // A release with a binary for this runner.
+    let (output, selected) = run(&scripts[0], &inputs("9.9.9", COMMIT));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(selected["mode"], "release");
+    assert_eq!(selected["sha256"], digest);
+    assert!(
+        selected["key"].contains("9.9.9") && selected["key"].contains("x86_64-unknown-linux-musl")
+    );
+    let (output, installed) = run(&scripts[1], &install_env(&selected, "9.9.9", COMMIT));
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(stdout(&output).contains("rosette 9.9.9 (stand-in)"));
+    let binary = PathBuf::from(&installed["path"]);
+    assert!(binary.is_file());
+
+    // A cached archive that does not match is replaced by a checked download.
+    let cached = PathBuf::from(&selected["dir"]).join(asset);
+    fs::write(&cached, b"tampered cache").unwrap();
+    let (output, _) = run(&scripts[1], &install_env(&selected, "9.9.9", COMMIT));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("::warning::the cached"),
+        "{}",
+        stdout(&output)
+    );
+
+    // A download that does not match SHA256SUMS is refused.
+    fs::remove_file(&cached).unwrap();
+    fs::write(release.join(asset), b"tampered release").unwrap();
+    let (output, _) = run(&scripts[1], &install_env(&selected, "9.9.9", COMMIT));
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("::error::SHA-256 mismatch"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(!cached.exists(), "a bad download is not kept");
+
+    // No release yet: the pinned commit is built, and a notice says so.
+    let (output, selected) = run(&scripts[0], &inputs("9.9.8", COMMIT));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(selected["mode"], "source");
+    assert!(stdout(&output).contains("::notice::Rosette 9.9.8 has no release binary"));
+    let (output, installed) = run(&scripts[1], &install_env(&selected, "9.9.8", COMMIT));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let log = fs::read_to_string(w.join("cargo.log")).unwrap();
+    assert!(
+        log.contains(&format!("install --locked --root {}", selected["dir"]))
+            && log.contains(&format!(
+                "--git https://github.com/rosette-badges/rosette --rev {COMMIT} rosette-badges"
+            )),
+        "{log}"
+    );
+    assert!(PathBuf::from(&installed["path"]).is_file());
+
+    // Bad inputs are refused before anything is fetched.
+    for (version, commit) in [("1.0; rm -rf /", ""), ("9.9.9", "abc"), ("", "")] {
+        let (output, _) = run(&scripts[0], &inputs(version, commit));
+        assert_eq!(output.status.code(), Some(1), "{version:?} {commit:?}");
+        assert!(stdout(&output).contains("::error::"), "{}", stdout(&output));
+    }
+}
