@@ -49,6 +49,7 @@ pub fn run(args: Args, root: Option<PathBuf>) -> Result<(), Error> {
     }
     println!("Keep it out of git; in CI, store its content in the secret ROSETTE_SIGNING_KEY.");
     let public = secret.public_multikey();
+    println!("Public key: {public}");
     match root.as_deref().map(|root| add_key(root, &public)) {
         Some(Ok((id, others))) => {
             println!("Added its public key to site/site.toml as key `{id}`.");

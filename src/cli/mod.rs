@@ -40,26 +40,27 @@ struct Cli {
 enum Command {
     /// Create a new badge repository in DIR (default: the current folder).
     Init(init::Args),
-    /// Check everything and write the site to public/ (atomically).
-    Build(build::Args),
-    /// Check everything `build` checks, write nothing, report every problem.
-    Check(check::Args),
-    /// Verify credentials: JSON files, URLs, or whole built site folders.
-    Verify(verify::Args),
+    /// Make an Ed25519 signing key: write the secret (mode 0600), add the
+    /// public key to site.toml (or print it).
+    Keygen(keygen::Args),
     /// Add an award to a badge: a fresh permanent id, a hashed recipient,
     /// recorded in rosette.lock (no key needed).
     Award(award::Args),
     /// Add many awards from a CSV file (Rosette, Badgr, Canvas Credentials,
     /// Credly), all or nothing.
     Import(import::Args),
-    /// Replace plaintext recipient emails in badges/ by salted hashes, in place.
-    HashRecipients(hash_recipients::Args),
+    /// Record badges and awards added by hand in rosette.lock (no key needed).
+    Lock(lock::Args),
+    /// Check everything `build` checks, write nothing, report every problem.
+    Check(check::Args),
+    /// Check everything and write the site to public/ (atomically).
+    Build(build::Args),
+    /// Verify credentials: JSON files, URLs, or whole built site folders.
+    Verify(verify::Args),
     /// Revoke an award: records `revoked = { on, reason }` in its TOML file.
     Revoke(revoke::Args),
-    /// Record new badges and awards in rosette.lock (no key needed).
-    Lock(lock::Args),
-    /// Make an Ed25519 signing key: write the secret (mode 0600), print the public key.
-    Keygen(keygen::Args),
+    /// Replace plaintext recipient emails in badges/ by salted hashes, in place.
+    HashRecipients(hash_recipients::Args),
 }
 
 /// Runs the command line and returns the process exit code.

@@ -125,7 +125,8 @@ impl Request {
                     } else {
                         Ok(())
                     }
-                });
+                })
+                .and_then(|()| portable_text(value));
             checked
                 .err()
                 .map(|expected| format!("bad {what}: expected {expected}"))
@@ -261,6 +262,22 @@ impl Request {
             toml: doc.to_string(),
             table,
         })
+    }
+}
+
+/// Credentials cannot carry control characters other than line breaks
+/// portably (credential/canon.rs refuses them when signing): refused here,
+/// before they reach a file.
+fn portable_text(value: &str) -> Result<(), String> {
+    match value
+        .chars()
+        .find(|c| c.is_control() && *c != '\n' && *c != '\r')
+    {
+        Some(c) => Err(format!(
+            "a text without control characters such as U+{:04X} (credentials cannot carry them portably)",
+            u32::from(c)
+        )),
+        None => Ok(()),
     }
 }
 

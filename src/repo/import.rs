@@ -312,8 +312,9 @@ pub fn read(label: &str, bytes: &[u8], site: &Site, options: &Options) -> Result
             .position()
             .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX))
             .min(text.len());
-        let start = text[byte..]
-            .find(|c| c != '\r' && c != '\n')
+        let start = text
+            .get(byte..)
+            .and_then(|rest| rest.find(|c| c != '\r' && c != '\n'))
             .map_or(text.len(), |i| byte + i);
         let line = text.as_bytes()[..start]
             .iter()
@@ -496,7 +497,10 @@ fn layout(header: &csv::StringRecord) -> Layout {
 /// The byte range of the line that starts at (or contains) `at`.
 fn line_span(text: &str, at: usize) -> std::ops::Range<usize> {
     let at = at.min(text.len());
-    let end = text[at..].find(['\r', '\n']).map_or(text.len(), |i| at + i);
+    let end = text
+        .get(at..)
+        .and_then(|rest| rest.find(['\r', '\n']))
+        .map_or(text.len(), |i| at + i);
     at..end.max(at)
 }
 

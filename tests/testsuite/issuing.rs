@@ -330,6 +330,17 @@ fn award_refuses_bad_input_and_writes_nothing() {
             "bad evidence URL",
         ),
         (
+            &[
+                "--badge",
+                "alpha",
+                "--email",
+                "a@example.org",
+                "--name",
+                "Tab\there",
+            ],
+            "bad name: expected a text without control characters such as U+0009",
+        ),
+        (
             &["--badge", "alpha", "--email", "ADA@example.org"],
             "already has badge `alpha`: award `alpha-1`",
         ),
