@@ -363,17 +363,21 @@ pub fn write(root: &Path, awards: &[NewAward], file: Option<&str>) -> Result<Cha
 
 /// The new text of `rel` with `awards` added.
 fn edited(root: &Path, rel: &str, awards: &[&NewAward]) -> Result<String, Error> {
+    // One addition, appended once: a blank line between awards (appending
+    // them one by one would copy the file once per award).
+    let addition = awards
+        .iter()
+        .map(|a| a.toml.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     let path = root.join(rel);
     if !path.exists() {
         let badge = awards.first().map_or("", |a| a.badge.as_str());
-        let mut text = format!(
+        let header = format!(
             "# More awards of badge `{badge}` (its definition is in badges/{badge}.toml).\n\
              # Award ids are permanent: once published, never change or reuse them.\n"
         );
-        for award in awards {
-            text = edit::append(&text, &award.toml);
-        }
-        return Ok(text);
+        return Ok(edit::append(&header, &addition));
     }
     let mut file = edit::TomlFile::read(root, rel)?;
     // `award = [ { ... } ]`: an inline array; `[[award]]` after it would
@@ -386,11 +390,7 @@ fn edited(root: &Path, rel: &str, awards: &[&NewAward]) -> Result<String, Error>
         }
         return Ok(file.edited());
     }
-    let mut text = file.text;
-    for award in awards {
-        text = edit::append(&text, &award.toml);
-    }
-    Ok(text)
+    Ok(edit::append(&file.text, &addition))
 }
 
 #[cfg(test)]

@@ -35,14 +35,17 @@
 //! missing columns (Badgr's own sample file has such rows). Every problem of
 //! every row is reported with its line, and then nothing is written.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
 
 use super::award::{EvidenceRequest, Request, Who};
 use super::edit;
 use super::limits;
+use crate::credential::recipient::{identity_digest, parse_identity_hash};
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
 use crate::error::Error;
-use crate::model::{Identity, Site};
+use crate::model::{Award, Identity, Site};
 
 /// A Rosette field that a column can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -298,6 +301,8 @@ pub fn read(label: &str, bytes: &[u8], site: &Site, options: &Options) -> Result
     let mut used: Vec<bool> = vec![false; width];
     // (badge, recipient key) → first line, for duplicates inside the file.
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let (mut counted_to, mut counted_lines) = (0usize, 0usize);
+    let mut existing: BTreeMap<&str, Existing> = BTreeMap::new();
     for record in records {
         let record = match record {
             Ok(record) => record,
@@ -316,11 +321,14 @@ pub fn read(label: &str, bytes: &[u8], site: &Site, options: &Options) -> Result
             .get(byte..)
             .and_then(|rest| rest.find(|c| c != '\r' && c != '\n'))
             .map_or(text.len(), |i| byte + i);
-        let line = text.as_bytes()[..start]
+        // Lines are counted from the previous row on (rows only move forward).
+        let upto = start.max(counted_to);
+        counted_lines += text.as_bytes()[counted_to..upto]
             .iter()
             .filter(|b| **b == b'\n')
-            .count()
-            + 1;
+            .count();
+        counted_to = upto;
+        let line = counted_lines + 1;
         let span = line_span(&text, start);
         if record.iter().all(str::is_empty) {
             continue;
@@ -421,8 +429,13 @@ pub fn read(label: &str, bytes: &[u8], site: &Site, options: &Options) -> Result
             },
         };
         row_problems.extend(request.problems(site));
-        if let Some(existing) = duplicate_of(site, &request) {
-            row_problems.push(existing);
+        if let Some(badge) = site.badges.iter().find(|b| b.slug == request.badge)
+            && let Some(duplicate) = existing
+                .entry(badge.slug.as_str())
+                .or_insert_with(|| Existing::of(badge))
+                .duplicate(&request)
+        {
+            row_problems.push(duplicate);
         }
         let key = (badge, recipient_key(&request.who));
         if let Some(first) = seen.get(&key) {
@@ -535,21 +548,66 @@ fn recipient_key(who: &Who) -> String {
     }
 }
 
-/// "duplicate of award …" when the recipient already has the badge.
-fn duplicate_of(site: &Site, request: &Request) -> Option<String> {
-    let badge = site.badges.iter().find(|b| b.slug == request.badge)?;
-    let existing = badge
-        .awards
-        .iter()
-        .find(|a| request.same_recipient(&a.recipient.identity))?;
-    let how = match existing.recipient.identity {
-        Identity::EmailHash { .. } => " (its hashed email matches)",
-        _ => "",
-    };
-    Some(format!(
-        "duplicate: this recipient already has badge `{}`: award `{}` in {}{how}",
-        request.badge, existing.id, existing.file
-    ))
+/// The existing awards of one badge, indexed for duplicate checks: plain
+/// emails and DIDs by value, hashed emails as (salt, digest) to hash each
+/// row's email with.
+struct Existing<'a> {
+    plain: HashMap<&'a str, &'a Award>,
+    dids: HashMap<&'a str, &'a Award>,
+    hashed: Vec<(&'a str, [u8; 32], &'a Award)>,
+}
+
+impl<'a> Existing<'a> {
+    fn of(badge: &'a crate::model::Badge) -> Existing<'a> {
+        let mut existing = Existing {
+            plain: HashMap::new(),
+            dids: HashMap::new(),
+            hashed: Vec::new(),
+        };
+        for award in &badge.awards {
+            match &award.recipient.identity {
+                Identity::Email(email) => {
+                    existing.plain.entry(email.as_str()).or_insert(award);
+                }
+                Identity::Did(did) => {
+                    existing.dids.entry(did.as_str()).or_insert(award);
+                }
+                Identity::EmailHash { hash, salt } => {
+                    if let Some(digest) = parse_identity_hash(hash) {
+                        existing.hashed.push((salt.as_str(), digest, award));
+                    }
+                }
+            }
+        }
+        existing
+    }
+
+    /// "duplicate: …" when the recipient already has the badge. A hashed
+    /// award is matched by hashing the row's email with that award's salt:
+    /// the cost is one SHA-256 per hashed award of the badge, spread over
+    /// the threads.
+    fn duplicate(&self, request: &Request) -> Option<String> {
+        let (award, how) = match &request.who {
+            Who::Did(did) => (*self.dids.get(did.as_str())?, ""),
+            Who::Email { address, .. } => {
+                let lower = address.to_lowercase();
+                match self.plain.get(lower.as_str()) {
+                    Some(award) => (*award, ""),
+                    None => {
+                        let (_, _, award) =
+                            self.hashed.par_iter().find_first(|(salt, digest, _)| {
+                                identity_digest(&lower, salt) == *digest
+                            })?;
+                        (*award, " (its hashed email matches)")
+                    }
+                }
+            }
+        };
+        Some(format!(
+            "duplicate: this recipient already has badge `{}`: award `{}` in {}{how}",
+            request.badge, award.id, award.file
+        ))
+    }
 }
 
 /// An ISO date or date-time, or in a Credly file `mm/dd/yy` or `mm/dd/yyyy`.
