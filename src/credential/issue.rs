@@ -100,7 +100,7 @@ impl<'a> Issuer<'a> {
                     secret,
                     key_id: key.id.clone(),
                     method: did.key_url(&key.id),
-                    salt_key: secret.derive("recipient-salt"),
+                    salt_key: recipient::salt_key(secret),
                 })
             }
         };

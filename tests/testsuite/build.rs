@@ -405,7 +405,10 @@ fn locked_builds_refuse_unrecorded_awards() {
     assert!(!repo.path().join("public").exists() && !repo.path().join("rosette.lock").exists());
     let output = rosette(repo.path(), &["check"]);
     assert!(output.status.success());
-    assert!(stdout(&output).contains("the next `rosette build` records them in rosette.lock"));
+    assert!(
+        stdout(&output)
+            .contains("`rosette lock` (or the next `rosette build`) records them in rosette.lock")
+    );
     assert_eq!(
         rosette(repo.path(), &["check", "--locked"]).status.code(),
         Some(1)

@@ -397,24 +397,34 @@
     return -1;
   }
 
+  // Earlier <openbadges:credential> and <openbadges:assertion> elements
+  // (and the line break after each) removed, in one pass.
   function withoutBaked(svg) {
-    ["openbadges:credential", "openbadges:assertion"].forEach(function (name) {
-      for (var start = svg.indexOf("<" + name); start >= 0; start = svg.indexOf("<" + name)) {
-        var rest = svg.slice(start);
-        var open = tagEnd(rest);
-        if (open < 0) throw new Error("unclosed <" + name + ">");
-        var end;
-        if (rest[open - 1] === "/") end = start + open + 1;
-        else {
-          var close = rest.indexOf("</" + name + ">");
-          if (close < 0) throw new Error("<" + name + "> is not closed");
-          end = start + close + name.length + 3;
-        }
-        if (svg[end] === "\n") end += 1;
-        svg = svg.slice(0, start) + svg.slice(end);
+    var out = "", rest = svg;
+    for (var start = rest.indexOf("<openbadges:"); start >= 0; start = rest.indexOf("<openbadges:")) {
+      out += rest.slice(0, start);
+      var element = rest.slice(start);
+      var name = ["openbadges:credential", "openbadges:assertion"].find(function (n) {
+        return element.slice(1, 1 + n.length) === n && /^[ \t\n\r\f>\/]/.test(element.slice(1 + n.length));
+      });
+      if (!name) {
+        out += "<";
+        rest = element.slice(1);
+        continue;
       }
-    });
-    return svg;
+      var open = tagEnd(element);
+      if (open < 0) throw new Error("unclosed <" + name + ">");
+      var end;
+      if (element[open - 1] === "/") end = open + 1;
+      else {
+        var close = element.indexOf("</" + name + ">", open);
+        if (close < 0) throw new Error("<" + name + "> is not closed");
+        end = close + name.length + 3;
+      }
+      if (element[end] === "\n") end += 1;
+      rest = element.slice(end);
+    }
+    return out + rest;
   }
 
   function withoutNamespace(tag) {
