@@ -33,7 +33,7 @@ use rayon::prelude::*;
 use crate::credential::canon::Canonicalizer;
 use crate::credential::did::{DidDocument, DidWeb, WALLET_LIMIT};
 use crate::credential::issue::{AwardError, IssueError, Issuer};
-use crate::credential::keys::{self, Secret};
+use crate::credential::keys::{self, Secret, SecretScan};
 use crate::credential::ob3::{self, Record};
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
 use crate::error::Error;
@@ -41,8 +41,9 @@ use crate::layout;
 use crate::model::{Award, Badge, Site, Slot, day};
 use crate::output::cache::Cache;
 use crate::output::{self, Discard, Sink, WriteError};
+use crate::repo::edit::Changes;
 use crate::repo::lock::{self, LOCK_FILE, Ledger};
-use crate::repo::{slots, validate};
+use crate::repo::{keyfile, slots, validate};
 use crate::site::view::{KeyFacts, Signing};
 use crate::site::{self, Pages, RenderError, Theme};
 
@@ -267,6 +268,12 @@ pub struct Rendered {
 
 /// Issues, renders and writes a planned site into any sink (a folder, or
 /// memory for `serve`). Returns the number of signed credentials.
+///
+/// With a secret, every file goes through a [`Guarded`] sink first: a file
+/// that holds the secret key in any encoding (a key file copied into
+/// `site/static/`, a theme that somehow contains it) is refused with exit
+/// code 2 before it reaches the sink, so it is never published and the
+/// previous output stays in place.
 pub fn render_into(plan: &Plan, secret: Option<&Secret>, sink: &dyn Sink) -> Result<usize, Error> {
     let options = RenderOptions {
         secret,
@@ -279,6 +286,14 @@ pub fn render_into(plan: &Plan, secret: Option<&Secret>, sink: &dyn Sink) -> Res
 /// Issues, renders and writes a planned site into any sink, keeping the
 /// files of unchanged awards when the sink has them ([`Sink::reuse`]).
 pub fn render(plan: &Plan, options: RenderOptions<'_>, sink: &dyn Sink) -> Result<Rendered, Error> {
+    let guarded = options.secret.map(|secret| Guarded {
+        inner: sink,
+        scan: SecretScan::new(secret),
+    });
+    let sink: &dyn Sink = match &guarded {
+        Some(guarded) => guarded,
+        None => sink,
+    };
     let theme = load_theme(plan)?;
     let canon = canonicalizer()?;
     let issuer = match options.secret {
@@ -379,6 +394,42 @@ fn award_paths(signed: bool, id: &str) -> Vec<String> {
     paths
 }
 
+/// A sink that refuses every file holding the secret key.
+struct Guarded<'a> {
+    inner: &'a dyn Sink,
+    scan: SecretScan,
+}
+
+impl Sink for Guarded<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        if let Some(encoding) = self.scan.find(bytes) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "refusing to publish this file: it contains the secret signing key (as \
+                     {encoding}); nothing was published. Remove the key from site/, badges/ and \
+                     themes/, and treat it as leaked if it was ever committed"
+                ),
+            ));
+        }
+        self.inner.put(path, bytes)
+    }
+
+    // Kept files were scanned when they were made.
+    fn reuse(
+        &self,
+        unit: &str,
+        fingerprint: &output::Digest,
+        paths: &[&str],
+    ) -> std::io::Result<bool> {
+        self.inner.reuse(unit, fingerprint, paths)
+    }
+
+    fn check_kept(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.inner.check_kept(path, bytes)
+    }
+}
+
 /// One award that could not be issued, rendered or written.
 enum Failure {
     Award(AwardError),
@@ -434,9 +485,17 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Sum
     if options.locked {
         refuse_lock_change(&plan)?;
     }
+    let mut key_warning = None;
+    if let Some(path) = &options.key_file
+        && !keys::looks_like_a_secret(&path.to_string_lossy())
+    {
+        let place = keyfile::check(&options.root, &options.out, path, "use")?;
+        key_warning = keyfile::warning(&place);
+    }
     let secret = keys::read_secret(options.key_file.as_deref()).map_err(Error::Usage)?;
     let site = &plan.site;
-    let mut warnings = Vec::new();
+    let mut warnings = crate::repo::privacy::warnings(site, &plan.sources);
+    warnings.extend(key_warning);
     match (&secret, site.keys.is_empty()) {
         (None, true) => warnings.push(
             "no signing keys in site/site.toml: pages are built, but no Open Badges 3.0 \
@@ -463,6 +522,8 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Sum
             ));
         }
     }
+    // Badge images that pages or link previews would show badly.
+    warnings.extend(site::preview::site_warnings(site));
     if secret.is_some() && site.base_url.starts_with("http://") {
         warnings.push(
             "base_url is http://: did:web documents are fetched over https only, so verifiers \
@@ -523,7 +584,7 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Sum
         },
     })?;
     if let Some(next) = &plan.next_lock {
-        write_lock(&options.root, &next.to_text())?;
+        lock::write(&options.root, next)?;
     }
     Ok(Summary {
         badges: site.badges.len(),
@@ -541,6 +602,8 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Sum
 
 /// `--locked`: the build must not publish anything `rosette.lock` does not
 /// already record (new awards would get their status slots in CI only).
+/// `check --locked` runs this same test on the same [`Plan`], so it fails on
+/// a pull request exactly when `build --locked` would fail on the deploy.
 pub fn refuse_lock_change(plan: &Plan) -> Result<(), Error> {
     if plan.next_lock.is_none() {
         return Ok(());
@@ -558,17 +621,82 @@ pub fn refuse_lock_change(plan: &Plan) -> Result<(), Error> {
         "rosette.lock does not record every badge and award yet",
     )
     .label(format!("not recorded: {}", missing.join("; ")))
-    .help("run `rosette build` without --locked and commit rosette.lock with the new awards");
+    .help(
+        "run `rosette lock` (no key needed) and commit rosette.lock; \
+         `rosette award` and `rosette import` record their awards themselves",
+    );
     Err(Error::problem(diagnostic, &plan.sources))
 }
 
-/// `a`, `b` and 3 more.
-fn quoted_list(items: &[&str]) -> String {
-    const SHOWN: usize = 20;
-    let mut text: Vec<String> = items.iter().take(SHOWN).map(|i| format!("`{i}`")).collect();
-    if items.len() > SHOWN {
-        text.push(format!("and {} more", items.len() - SHOWN));
+/// What `rosette lock` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locked {
+    pub badges: Vec<String>,
+    pub awards: Vec<String>,
+}
+
+/// `rosette lock`: records every badge and award that the lock does not
+/// record yet, with the status slots a build would give them ([`plan`]),
+/// without the secret key. Writes nothing when the lock is up to date.
+pub fn lock(root: &Path) -> Result<Locked, Error> {
+    let plan = plan(root, None)?;
+    let (badges, awards) = plan.unrecorded();
+    let done = Locked {
+        badges: badges.iter().map(|s| s.to_string()).collect(),
+        awards: awards.iter().map(|s| s.to_string()).collect(),
+    };
+    if let Some(next) = &plan.next_lock {
+        lock::write(root, next)?;
     }
+    Ok(done)
+}
+
+/// Runs `edit` on a valid repository (`edit` sees its [`Plan`] and returns
+/// the files it wrote), then plans again: the edit stays only when the whole
+/// repository still validates as a build would validate it, and then
+/// `rosette.lock` records the new badges and awards with the slots a build
+/// would give them. Otherwise every file is restored and the problems are
+/// returned (all or nothing). Used by `award`, `import` and
+/// `hash-recipients`; none of them needs the secret key.
+pub fn edit_and_lock<T>(
+    root: &Path,
+    edit: impl FnOnce(&Plan) -> Result<(Changes, T), Error>,
+) -> Result<(T, Plan), Error> {
+    let before = plan(root, None)?;
+    let (changes, value) = edit(&before)?;
+    let after = finish_edit(root, changes, |_| Ok(()))?;
+    Ok((value, after))
+}
+
+/// The second half of [`edit_and_lock`], for an edit that must run on a
+/// repository that does not validate yet (`hash-recipients` fixes
+/// plaintext emails of a `hashed-only` repository): plans the edited
+/// repository, which must validate and pass `accept`, then writes the
+/// lock; otherwise restores every file written.
+pub fn finish_edit(
+    root: &Path,
+    changes: Changes,
+    accept: impl FnOnce(&Plan) -> Result<(), Error>,
+) -> Result<Plan, Error> {
+    let after = match plan(root, None).and_then(|after| accept(&after).map(|()| after)) {
+        Ok(after) => after,
+        Err(error) => {
+            changes.undo();
+            return Err(error);
+        }
+    };
+    if let Some(next) = &after.next_lock
+        && let Err(error) = lock::write(root, next)
+    {
+        changes.undo();
+        return Err(error);
+    }
+    Ok(after)
+}
+
+/// `a`, `b`, `c`: every one of them, so a report names all that is missing.
+fn quoted_list(items: &[&str]) -> String {
+    let text: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
     text.join(", ")
 }
 
@@ -614,11 +742,14 @@ fn signing_facts(plan: &Plan, issuer: &Issuer<'_>, key_id: Option<&str>) -> Sign
     }
 }
 
-/// The repository's sources with the theme's templates, for reports.
+/// The repository's sources with the theme's templates and strings, for reports.
 fn with_theme(plan: &Plan, theme: &Theme) -> Sources {
     let mut sources = plan.sources.clone();
     for template in &theme.templates {
         sources.insert(&template.path, template.source.clone());
+    }
+    for (_, path, text) in &theme.strings {
+        sources.insert(path, text.clone());
     }
     sources
 }
@@ -700,20 +831,6 @@ fn award_problem(plan: &Plan, error: &AwardError) -> Diagnostic {
         diagnostic = diagnostic.related(other_file, other_span.clone(), format!("`{other_field}`"));
     }
     diagnostic
-}
-
-/// Replaces `rosette.lock` atomically (write beside it, then rename).
-fn write_lock(root: &Path, text: &str) -> Result<(), Error> {
-    let path = root.join(LOCK_FILE);
-    let temp = root.join(format!(".{LOCK_FILE}.rosette-new-{}", std::process::id()));
-    std::fs::write(&temp, text).map_err(Error::io(&path))?;
-    std::fs::rename(&temp, &path).map_err(|error| {
-        let _ = std::fs::remove_file(&temp);
-        Error::Io {
-            path: path.clone(),
-            error,
-        }
-    })
 }
 
 /// The output folder must not be the repository or hold it, nor sit inside

@@ -125,7 +125,7 @@ impl<'a> Issuer<'a> {
                     secret,
                     key_id: key.id.clone(),
                     method: did.key_url(&key.id),
-                    salt_key: secret.derive("recipient-salt"),
+                    salt_key: recipient::salt_key(secret),
                     cache_prefix: cache_prefix(&secret.signing_key().verifying_key().to_bytes()),
                 })
             }

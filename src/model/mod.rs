@@ -66,6 +66,9 @@ pub struct Issuer {
     pub description: Option<String>,
     /// Path relative to the site root of the output (e.g. `static/logo.png`).
     pub image: Option<String>,
+    /// LinkedIn's numeric id of the issuing organisation (`[issuer]
+    /// linkedin_org_id`), for "add to profile" links.
+    pub linkedin_org_id: Option<String>,
 }
 
 /// A public Ed25519 key listed in site.toml.

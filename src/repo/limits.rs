@@ -31,3 +31,6 @@ pub const LONG_TEXT: usize = 100_000;
 pub const MARKDOWN_DEPTH: usize = 16;
 /// Revocation status lists (each holds 65,536 awards before the next starts).
 pub const STATUS_LISTS: usize = 64;
+/// A CSV file given to `rosette import`, and its rows.
+pub const IMPORT_FILE_BYTES: u64 = 64 << 20;
+pub const IMPORT_ROWS: usize = 100_000;

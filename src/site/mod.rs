@@ -10,7 +10,9 @@
 pub mod files;
 pub mod markdown;
 pub mod pages;
+pub mod preview;
 pub mod render;
+pub mod strings;
 pub mod theme;
 pub mod view;
 pub mod whitespace;

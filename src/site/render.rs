@@ -71,6 +71,9 @@ impl Renderer {
             .collect();
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml"]);
+        tera.register_filter("fill", fill);
+        tera.register_filter("bdi", bdi);
+        tera.register_filter("link", link);
         let texts = theme.templates.iter().zip(&sources).map(|(t, s)| {
             let text = s
                 .compact
@@ -91,7 +94,6 @@ impl Renderer {
     /// `rosette_version`, then the body's fields).
     pub(crate) fn page(
         &self,
-        site: &SiteView,
         root: &str,
         page: PageMeta,
         body: Body<'_>,
@@ -105,13 +107,20 @@ impl Renderer {
             Body::Empty {} => "404.html",
         };
         let context = Page {
-            site,
             root,
             page,
             rosette_version: env!("CARGO_PKG_VERSION"),
             body,
         };
         self.render(template, &context)
+    }
+
+    /// Sets what every template sees: `site` and `t` (the UI strings). Set
+    /// once, not serialised again for each of a site's pages.
+    pub(crate) fn globals(&mut self, site: &SiteView, t: &serde_json::Value) {
+        let globals = self.tera.global_context();
+        globals.insert("site", site);
+        globals.insert("t", t);
     }
 
     /// Renders `template` with `context`.
@@ -123,6 +132,66 @@ impl Renderer {
             .map(String::into_bytes)
             .map_err(fail)
     }
+}
+
+/// HTML-escapes `text` (the same escaping as Tera's autoescape).
+fn escape(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len() + 16);
+    // Writing into a Vec cannot fail.
+    let _ = tera::escape_html(text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A filter value as HTML: as it is when marked safe, else escaped.
+fn as_html(value: &tera::Value) -> String {
+    let text = value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_string);
+    if value.is_safe() { text } else { escape(&text) }
+}
+
+/// `{{ t.key | fill(name=value, …) }}`: the catalog text, escaped, with
+/// each `{name}` replaced by its value (escaped unless marked safe, such as
+/// the output of `bdi` and `link`), in one pass. Safe output.
+fn fill(
+    text: tera::StringInput,
+    kwargs: tera::Kwargs,
+    state: &tera::State,
+) -> tera::TeraResult<tera::Value> {
+    let template = text.rendered(state)?;
+    let out = super::strings::fill(&template, |name| {
+        kwargs
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(name))
+            .map(|(_, v)| as_html(v))
+    });
+    Ok(tera::Value::safe_string(&out))
+}
+
+/// `{{ name | bdi }}`: a name isolated for bidirectional text (an Arabic
+/// name beside Latin text keeps its place). Safe output.
+fn bdi(
+    text: tera::StringInput,
+    _: tera::Kwargs,
+    state: &tera::State,
+) -> tera::TeraResult<tera::Value> {
+    let inner = text.rendered(state)?;
+    Ok(tera::Value::safe_string(&format!("<bdi>{inner}</bdi>")))
+}
+
+/// `{{ text | link(href=url) }}`: `<a href="url">text</a>`, both escaped.
+/// Safe output.
+fn link(
+    text: tera::StringInput,
+    kwargs: tera::Kwargs,
+    state: &tera::State,
+) -> tera::TeraResult<tera::Value> {
+    let href: tera::StringInput = kwargs.must_get("href")?;
+    let inner = text.rendered(state)?;
+    let href = escape(href.as_str());
+    Ok(tera::Value::safe_string(&format!(
+        "<a href=\"{href}\">{inner}</a>"
+    )))
 }
 
 /// The file a template comes from, as reports name it.

@@ -30,15 +30,40 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "robots.txt",
 );
 
-/// The default theme's static files, by output path.
-const STATIC: &[(&str, &[u8])] = &[
+macro_rules! statics {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!("../../themes/default/static/", $name)))),*]
+    };
+}
+
+/// The default theme's static files, by output path. `vendor/` holds
+/// third-party scripts from npm packages (`vendor/LICENSES.md`: package,
+/// version, licence, SHA-256).
+const STATIC: &[(&str, &[u8])] = statics!(
+    "award.js",
+    "favicon.svg",
+    "style.css",
+    "vendor/LICENSES.md",
+    "vendor/jsonld.min.js",
+    "vendor/qrcode.js",
+    "verify.js",
+);
+
+/// The JSON-LD context documents the verification page's script uses,
+/// served by the site (the same bundled files as `credential::contexts`;
+/// `contexts/SOURCES.md`).
+const CONTEXTS: &[(&str, &[u8])] = &[
     (
-        "award.js",
-        include_bytes!("../../themes/default/static/award.js"),
+        "credentials-v2.jsonld",
+        include_bytes!("../../contexts/credentials-v2.jsonld"),
     ),
     (
-        "style.css",
-        include_bytes!("../../themes/default/static/style.css"),
+        "ob-v3p0-context-3.0.3.json",
+        include_bytes!("../../contexts/ob-v3p0-context-3.0.3.json"),
+    ),
+    (
+        "ob-v3p0-extensions.json",
+        include_bytes!("../../contexts/ob-v3p0-extensions.json"),
     ),
 ];
 
@@ -67,6 +92,9 @@ pub struct Theme {
     pub templates: Vec<Template>,
     /// (output path, bytes), sorted by path.
     pub statics: Vec<(String, Vec<u8>)>,
+    /// The theme's `strings/<language>.toml` files: (language, path as
+    /// reports name it, text), laid over the default catalog.
+    pub strings: Vec<(String, String, String)>,
 }
 
 impl Theme {
@@ -78,13 +106,29 @@ impl Theme {
         )
     }
 
-    /// Every template's text, for reports that quote them.
+    /// Every template's and strings file's text, for reports that quote them.
     pub fn sources(&self) -> Sources {
         let mut sources = Sources::default();
         for t in &self.templates {
             sources.insert(&t.path, t.source.clone());
         }
+        for (_, path, text) in &self.strings {
+            sources.insert(path, text.clone());
+        }
         sources
+    }
+
+    /// The strings files for `language` (`pt-BR`: `en`, then `pt`, then
+    /// `pt-BR`), as (path, text), in the order they are laid.
+    pub fn strings_for(&self, language: &str) -> Vec<(String, String)> {
+        let primary = language.split('-').next().unwrap_or(language);
+        let mut wanted = vec!["en", primary, language];
+        wanted.dedup();
+        wanted
+            .iter()
+            .filter_map(|lang| self.strings.iter().find(|(l, _, _)| l == lang))
+            .map(|(_, path, text)| (path.clone(), text.clone()))
+            .collect()
     }
 }
 
@@ -102,7 +146,13 @@ pub fn load(root: &Path, name: &str, problems: &mut Diagnostics) -> Theme {
         statics: STATIC
             .iter()
             .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .chain(
+                CONTEXTS
+                    .iter()
+                    .map(|(p, b)| (format!("{}{p}", crate::layout::CONTEXTS_DIR), b.to_vec())),
+            )
             .collect(),
+        strings: Vec::new(),
     };
     theme.templates.sort_by(|a, b| a.name.cmp(&b.name));
     theme.statics.sort();
@@ -126,6 +176,25 @@ pub fn load(root: &Path, name: &str, problems: &mut Diagnostics) -> Theme {
             Err(error) => problems.push(Diagnostic::in_file(
                 &shown,
                 format!("cannot read template: {error}"),
+            )),
+        }
+    }
+    for (rel, path) in files(root, &dir.join("strings"), problems) {
+        let shown = format!("themes/{name}/strings/{rel}");
+        let Some(language) = rel.strip_suffix(".toml").filter(|l| !l.contains('/')) else {
+            problems.push(
+                Diagnostic::in_file(&shown, "a strings file is named `<language>.toml`")
+                    .help("for example `themes/<name>/strings/en.toml`"),
+            );
+            continue;
+        };
+        match read(&path, MAX_TEMPLATE_BYTES).and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| std::io::Error::other("it is not valid UTF-8"))
+        }) {
+            Ok(text) => theme.strings.push((language.to_string(), shown, text)),
+            Err(error) => problems.push(Diagnostic::in_file(
+                &shown,
+                format!("cannot read strings file: {error}"),
             )),
         }
     }

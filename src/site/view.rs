@@ -5,12 +5,16 @@
 //! root: templates write `{{ root }}{{ badge.href }}`.
 //!
 //! Common to every template: `site`, `root` (relative path to the site root,
-//! "" or ending in "/"), `page` (`url`, `title`, `description`, `image_url`),
-//! `rosette_version`; then the fields of one [`Body`] variant.
+//! "" or ending in "/"), `page` (`url`, `title`, `description`, `image`
+//! with `url`, `width`, `height`, `alt`; `noindex`), `t` (the UI strings),
+//! `rosette_version`; then the fields of one [`Body`] variant. Dates come
+//! twice: `issued` (`YYYY-MM-DD`, for `<time datetime>`) and `issued_text`
+//! (as people write it in the site's language).
 
 use serde::Serialize;
 
 use super::markdown;
+use super::strings::{Strings, achievement_type};
 use crate::layout;
 use crate::model::{Award, Badge, Site, day, timestamp};
 
@@ -49,27 +53,39 @@ pub struct KeyFacts {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FileLink {
-    pub label: &'static str,
+    pub label: String,
     /// Relative to the page.
     pub href: String,
 }
 
-/// An award page's verification facts.
+/// An award page's links to share it (made for unsigned sites too).
 #[derive(Debug, Clone, Serialize)]
-pub struct Verification {
-    pub issuer_did: String,
-    pub key_id: String,
-    pub valid_from: String,
-    pub valid_until: Option<String>,
+pub struct ShareLinks {
+    /// LinkedIn's "add to profile" form, every field filled in.
+    pub linkedin_add: String,
+    /// A LinkedIn post of the award page.
+    pub linkedin_share: String,
+}
+
+/// An award page's links to its signed files (signed sites only).
+#[derive(Debug, Clone, Serialize)]
+pub struct AwardLinks {
+    /// The credential and assertion, relative to the award page.
+    pub credential: String,
+    pub assertion: String,
+    /// The credential's absolute URL (what a wallet imports).
+    pub credential_url: String,
+    /// `?url=<credential URL>` for the verification page.
+    pub verify_query: String,
     /// The revocation list, relative to the award page, and this award's bit.
     pub status_list: Option<String>,
     pub status_index: Option<usize>,
 }
 
-/// What every template sees.
+/// What every page template sees besides `site` and `t` (the UI strings),
+/// which are set once for all templates ([`super::render::Renderer::globals`]).
 #[derive(Serialize)]
 pub(crate) struct Page<'a> {
-    pub(crate) site: &'a SiteView,
     pub(crate) root: &'a str,
     pub(crate) page: PageMeta,
     pub(crate) rosette_version: &'static str,
@@ -86,14 +102,18 @@ pub(crate) enum Body<'a> {
     Badge {
         badge: &'a BadgeView,
         earners: Vec<Earner<'a>>,
+        /// Awards that are not revoked.
         award_count: usize,
+        awarded_text: String,
+        /// "3 times", "once".
+        awarded_times: String,
         files: &'a [FileLink],
     },
     Award {
         badge: &'a BadgeView,
-        award: AwardView<'a>,
-        files: &'a [FileLink],
-        verification: Option<Box<Verification>>,
+        award: Box<AwardView<'a>>,
+        share: ShareLinks,
+        links: Option<AwardLinks>,
     },
     Markdown {
         page_title: &'a str,
@@ -114,6 +134,8 @@ pub(crate) struct SiteView {
     pub(crate) pages: Vec<PageLink>,
     /// The verification page.
     pub(crate) verify_href: &'static str,
+    /// The icon: the site's `static/favicon.*`, else the theme's.
+    pub(crate) favicon: String,
 }
 
 #[derive(Serialize)]
@@ -137,7 +159,20 @@ pub(crate) struct PageMeta {
     pub(crate) url: String,
     pub(crate) title: String,
     pub(crate) description: String,
-    pub(crate) image_url: Option<String>,
+    /// The Open Graph image.
+    pub(crate) image: Option<ImageMeta>,
+    /// Keep the page out of search engines (award pages name people).
+    pub(crate) noindex: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ImageMeta {
+    /// Absolute.
+    pub(crate) url: String,
+    /// Known for the social previews (1200×630).
+    pub(crate) width: Option<u32>,
+    pub(crate) height: Option<u32>,
+    pub(crate) alt: String,
 }
 
 #[derive(Serialize)]
@@ -148,7 +183,8 @@ pub(crate) struct BadgeCard<'a> {
     pub(crate) description: &'a str,
     pub(crate) image: String,
     pub(crate) image_alt: &'a str,
-    pub(crate) award_count: usize,
+    /// "Awarded 3 times" (revoked awards not counted).
+    pub(crate) awarded_text: String,
     pub(crate) tags: &'a [String],
 }
 
@@ -182,20 +218,27 @@ pub(crate) struct Earner<'a> {
     pub(crate) href: String,
     pub(crate) name: &'a str,
     pub(crate) issued: String,
+    pub(crate) issued_text: String,
+    /// The exact expiry instant, for the page's script, and the day.
+    pub(crate) expires_at: Option<String>,
+    pub(crate) expires_text: Option<String>,
 }
 
 #[derive(Serialize)]
 pub(crate) struct AwardView<'a> {
     pub(crate) id: &'a str,
     pub(crate) recipient_name: Option<&'a str>,
+    /// The name, or "A recipient" when the award gives none.
+    pub(crate) recipient: String,
+    /// `YYYY-MM-DD` (for `<time datetime>`) and as people write it.
     pub(crate) issued: String,
+    pub(crate) issued_text: String,
     pub(crate) expires: Option<String>,
-    /// The exact expiry instant (RFC 3339), for the page's script.
+    pub(crate) expires_text: Option<String>,
+    /// The exact expiry instant (RFC 3339), for the page's script. Expiry
+    /// is not judged at build time (the output must not depend on the
+    /// clock): pages state the dates and a script compares with now.
     pub(crate) expires_at: Option<String>,
-    /// `valid` or `revoked`. Expiry is not judged at build time (the output
-    /// must not depend on the clock): pages state "valid until" and a script
-    /// in the page compares with today's date.
-    pub(crate) status: &'static str,
     pub(crate) revoked: Option<RevokedView<'a>>,
     pub(crate) narrative_html: Option<String>,
     pub(crate) evidence: Vec<EvidenceView<'a>>,
@@ -204,6 +247,7 @@ pub(crate) struct AwardView<'a> {
 #[derive(Serialize)]
 pub(crate) struct RevokedView<'a> {
     pub(crate) on: String,
+    pub(crate) on_text: String,
     pub(crate) reason: &'a str,
 }
 
@@ -213,6 +257,14 @@ pub(crate) struct EvidenceView<'a> {
     pub(crate) name: Option<&'a str>,
     pub(crate) description: Option<&'a str>,
     pub(crate) narrative_html: Option<String>,
+}
+
+/// A site's own icon in `site/static/` (`favicon.svg`, `.png` or `.ico`).
+fn favicon(site: &Site) -> String {
+    ["favicon.svg", "favicon.png", "favicon.ico"]
+        .iter()
+        .find(|f| site.static_files.iter().any(|s| s == *f))
+        .map_or_else(|| layout::FAVICON.to_string(), |f| layout::static_file(f))
 }
 
 pub(crate) fn site_view(site: &Site) -> SiteView {
@@ -237,10 +289,11 @@ pub(crate) fn site_view(site: &Site) -> SiteView {
             })
             .collect(),
         verify_href: layout::VERIFY_DIR,
+        favicon: favicon(site),
     }
 }
 
-pub(crate) fn badge_view(badge: &Badge) -> BadgeView {
+pub(crate) fn badge_view(badge: &Badge, strings: &Strings) -> BadgeView {
     BadgeView {
         slug: badge.slug.clone(),
         href: layout::badge_dir(&badge.slug),
@@ -249,9 +302,12 @@ pub(crate) fn badge_view(badge: &Badge) -> BadgeView {
         criteria_html: markdown::to_html(&badge.criteria),
         image: layout::badge_image(&badge.slug, badge.image.extension),
         image_alt: badge.image_alt.clone(),
-        achievement_type: badge.achievement_type.clone(),
+        achievement_type: badge
+            .achievement_type
+            .as_deref()
+            .map(|t| achievement_type(strings, t)),
         tags: badge.tags.clone(),
-        valid_for: badge.valid_for.map(|p| p.describe()),
+        valid_for: badge.valid_for.map(|p| strings.period(p)),
         alignments: badge
             .alignments
             .iter()
@@ -266,20 +322,23 @@ pub(crate) fn badge_view(badge: &Badge) -> BadgeView {
     }
 }
 
-pub(crate) fn award_view(award: &Award) -> AwardView<'_> {
+pub(crate) fn award_view<'a>(award: &'a Award, strings: &Strings) -> AwardView<'a> {
     AwardView {
         id: &award.id,
         recipient_name: award.recipient.name.as_deref(),
+        recipient: award
+            .recipient
+            .name
+            .clone()
+            .unwrap_or_else(|| strings.get("someone").to_string()),
         issued: day(award.issued),
+        issued_text: strings.date(award.issued),
         expires: award.expires.map(day),
+        expires_text: award.expires.map(|at| strings.date(at)),
         expires_at: award.expires.map(timestamp),
-        status: if award.revoked.is_some() {
-            "revoked"
-        } else {
-            "valid"
-        },
         revoked: award.revoked.as_ref().map(|r| RevokedView {
             on: day(r.on),
+            on_text: strings.date(r.on),
             reason: &r.reason,
         }),
         narrative_html: award.narrative.as_deref().map(markdown::to_html),

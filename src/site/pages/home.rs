@@ -18,18 +18,12 @@ pub(super) fn render(pages: &Pages<'_>) -> Result<Vec<u8>, RenderError> {
             description: &b.description,
             image: layout::badge_image(&b.slug, b.image.extension),
             image_alt: &b.image_alt,
-            award_count: b.awards.len(),
+            awarded_text: super::badge::awarded_text(pages, b),
             tags: &b.tags,
         })
         .collect();
-    let meta = pages.meta(
-        "",
-        site.title.clone(),
-        description,
-        site.issuer.image.clone(),
-    );
-    pages.renderer.page(
-        &pages.view,
+    let meta = pages.meta("", site.title.clone(), description);
+    pages.page(
         &layout::root_of(layout::HOME),
         meta,
         Body::Index { badges: cards },

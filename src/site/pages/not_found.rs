@@ -7,13 +7,7 @@ use crate::site::render::RenderError;
 use crate::site::view::Body;
 
 pub(super) fn render(pages: &Pages<'_>) -> Result<Vec<u8>, RenderError> {
-    let meta = pages.meta(
-        layout::NOT_FOUND,
-        "Page not found".into(),
-        "Page not found",
-        None,
-    );
-    pages
-        .renderer
-        .page(&pages.view, &pages.site.base_url, meta, Body::Empty {})
+    let title = pages.strings.get("not_found").to_string();
+    let meta = pages.meta(layout::NOT_FOUND, title.clone(), &title);
+    pages.page(&pages.site.base_url, meta, Body::Empty {})
 }
