@@ -22,6 +22,13 @@ pub const ROBOTS: &str = "robots.txt";
 pub const NOJEKYLL: &str = ".nojekyll";
 /// Where the files of `site/static/` go.
 pub const STATIC_DIR: &str = "static/";
+/// The default theme's icon (a site's `static/favicon.*` replaces it).
+pub const FAVICON: &str = "favicon.svg";
+/// The UI strings of the site's language, for the theme's scripts.
+pub const STRINGS_SCRIPT: &str = "strings.js";
+/// Where the verification page's scripts find the JSON-LD context
+/// documents (served by the site, never fetched from elsewhere).
+pub const CONTEXTS_DIR: &str = "verify/contexts/";
 /// The folder of all award folders, and the credential file inside each.
 pub const AWARDS_DIR: &str = "awards/";
 pub const CREDENTIAL_FILE: &str = "credential.json";
@@ -59,6 +66,11 @@ pub fn badge_class(slug: &str) -> String {
 /// The badge image; `extension` is `png` or `svg`.
 pub fn badge_image(slug: &str, extension: &str) -> String {
     format!("badges/{slug}/image.{extension}")
+}
+
+/// The badge's 1200×630 social preview (Open Graph / Twitter card image).
+pub fn badge_preview(slug: &str) -> String {
+    format!("badges/{slug}/preview.png")
 }
 
 pub fn award_dir(id: &str) -> String {
@@ -195,6 +207,10 @@ impl<'a> Urls<'a> {
 
     pub fn badge_class(&self, badge: &str) -> String {
         self.of(&badge_class(badge))
+    }
+
+    pub fn badge_preview(&self, badge: &str) -> String {
+        self.of(&badge_preview(badge))
     }
 
     pub fn badge_image(&self, badge: &str, extension: &str) -> String {

@@ -16,8 +16,9 @@
 //! 3. [`site`] renders the pages from the theme;
 //! 4. [`output`] writes everything, atomically.
 //!
-//! [`verify`] checks credentials the way a stranger does; [`cli`] is the
-//! command line. Every path of the output is in [`layout`].
+//! [`verify`] checks credentials the way a stranger does; [`serve`] builds
+//! into memory and serves the site while its sources change; [`cli`] is
+//! the command line. Every path of the output is in [`layout`].
 //!
 //! # Layers
 //!
@@ -34,6 +35,7 @@
 //! | `verify` | `error`, `model`, `layout`, `credential` |
 //! | `site` | `diagnostic`, `model`, `layout`, `output` (never `credential`: no key reaches a template) |
 //! | `build` | everything above |
+//! | `serve` | everything above (it builds, into memory, again and again) |
 //! | `cli` | everything |
 
 pub mod build;
@@ -45,6 +47,7 @@ pub mod layout;
 pub mod model;
 pub mod output;
 pub mod repo;
+pub mod serve;
 pub mod site;
 pub mod verify;
 

@@ -1,6 +1,7 @@
 //! `rosette build`.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use crate::build::{self, BuildOptions};
 use crate::error::Error;
@@ -22,6 +23,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, root: Option<PathBuf>) -> Result<(), Error> {
+    let start = Instant::now();
     let root = super::root(root)?;
     let out = args.out.unwrap_or_else(|| root.join("public"));
     let options = BuildOptions {
@@ -31,10 +33,18 @@ pub fn run(args: Args, root: Option<PathBuf>) -> Result<(), Error> {
         key_file: args.key,
         locked: args.locked,
     };
-    let summary = build::build(&options)?;
+    let progress = super::progress::Bar::new("Building", start);
+    let summary = build::build_with(&options, &progress);
+    progress.clear();
+    let summary = summary?;
     for warning in &summary.warnings {
         eprintln!("warning: {warning}");
     }
-    println!("Built {summary} into {}", out.display());
+    println!(
+        "Built {summary} into {} in {:.2} s ({})",
+        out.display(),
+        start.elapsed().as_secs_f64(),
+        summary.changes()
+    );
     Ok(())
 }

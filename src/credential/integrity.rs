@@ -85,6 +85,42 @@ pub fn sign(
     proof_options: &Value,
     key: &SigningKey,
 ) -> Result<Value, IntegrityError> {
+    sign_keeping_signature(canon, unsigned_doc, proof_options, key).map(|(proof, _)| proof)
+}
+
+/// [`sign`], also returning the raw signature (what a signature cache
+/// keeps).
+pub fn sign_keeping_signature(
+    canon: &(impl Canonicalize + ?Sized),
+    unsigned_doc: &Value,
+    proof_options: &Value,
+    key: &SigningKey,
+) -> Result<(Value, [u8; 64]), IntegrityError> {
+    let options = proof_config(unsigned_doc, proof_options)?;
+    let hashes = hash_data(canon, unsigned_doc, &options)?;
+    let signature = key.sign(&hashes.to_bytes()).to_bytes();
+    Ok((finish_proof(options, &signature), signature))
+}
+
+/// The proof that [`sign`] returns for `unsigned_doc` and `proof_options`
+/// when Ed25519 gives `signature`: for a signature computed earlier over
+/// exactly the same document and options (Ed25519 is deterministic, so it
+/// is the signature [`sign`] would compute). The options are checked as
+/// [`sign`] checks them.
+pub fn proof_from_signature(
+    unsigned_doc: &Value,
+    proof_options: &Value,
+    signature: &[u8; 64],
+) -> Result<Value, IntegrityError> {
+    let options = proof_config(unsigned_doc, proof_options)?;
+    Ok(finish_proof(options, signature))
+}
+
+/// The checked proof options, without `@context`.
+fn proof_config(
+    unsigned_doc: &Value,
+    proof_options: &Value,
+) -> Result<Map<String, Value>, IntegrityError> {
     let doc = unsigned_doc
         .as_object()
         .ok_or(IntegrityError::NotAnObject)?;
@@ -101,15 +137,15 @@ pub fn sign(
     }
     options.remove("@context");
     check_proof_config(&options)?;
+    Ok(options)
+}
 
-    let hashes = hash_data(canon, unsigned_doc, &options)?;
-    let signature = key.sign(&hashes.to_bytes());
-    let mut proof = options;
-    proof.insert(
+fn finish_proof(mut options: Map<String, Value>, signature: &[u8; 64]) -> Value {
+    options.insert(
         "proofValue".into(),
-        Value::String(encode_proof_value(&signature)),
+        Value::String(encode_proof_value(&Signature::from_bytes(signature))),
     );
-    Ok(Value::Object(proof))
+    Value::Object(options)
 }
 
 /// Verifies the single `eddsa-rdfc-2022` proof of `signed_doc` against `public`.

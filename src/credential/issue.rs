@@ -15,10 +15,25 @@
 //! canonicaliser, is an [`AwardError`] naming the JSON path of the value.
 //! Canonicalisation goes through a [`ShapeCache`], so JSON-LD expansion runs
 //! once per document shape, proof configurations included.
+//!
+//! # The signature cache
+//!
+//! With a [`Cache`], a document is signed only if it was never signed
+//! before: the cache key is a SHA-256 of exactly what determines the
+//! signature (the cache format, Rosette's version, the cryptosuite, the
+//! bundled contexts, the public key, the proof options and the unsigned
+//! document's JSON bytes), and Ed25519 is deterministic, so a cached
+//! signature is the signature [`integrity::sign`] would compute. A hit skips
+//! canonicalisation altogether: safe mode and the sort check passed when the
+//! entry was made, on the same bytes with the same code. The proof object is
+//! still made by [`integrity::proof_from_signature`], the finishing code of
+//! [`integrity::sign`].
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
+use sha2::{Digest as _, Sha256};
 
 use super::canon::{CanonError, Canonicalize, Canonicalizer};
 use super::did::{DidDocument, DidWeb};
@@ -29,7 +44,13 @@ use super::shapes::ShapeCache;
 use super::{contexts, ob2, ob3, recipient, status};
 use crate::layout::{self, Urls};
 use crate::model::{Award, Badge, Site, Slot, timestamp};
+use crate::output::cache::Cache;
 use crate::output::json::to_json_bytes;
+
+/// Bump when anything that decides a signature changes without a change of
+/// Rosette's version (canonicalisation, proof options): cached signatures
+/// of the old format are then never used.
+const CACHE_FORMAT: u32 = 1;
 
 /// The files of one award.
 #[derive(Debug)]
@@ -68,10 +89,12 @@ pub enum IssueError {
 pub struct Issuer<'a> {
     site: &'a Site,
     slots: &'a BTreeMap<String, Slot>,
-    canon: &'a Canonicalizer,
     shapes: ShapeCache<'a>,
     did: DidWeb,
     signer: Option<Signer<'a>>,
+    cache: Option<&'a Cache>,
+    /// Documents signed (not found in the cache).
+    signed: AtomicUsize,
 }
 
 struct Signer<'a> {
@@ -80,6 +103,8 @@ struct Signer<'a> {
     /// The verification method: `<did>#<key id>`.
     method: String,
     salt_key: [u8; 32],
+    /// What every cache key of this signer starts with.
+    cache_prefix: Sha256,
 }
 
 impl<'a> Issuer<'a> {
@@ -100,18 +125,31 @@ impl<'a> Issuer<'a> {
                     secret,
                     key_id: key.id.clone(),
                     method: did.key_url(&key.id),
-                    salt_key: secret.derive("recipient-salt"),
+                    salt_key: recipient::salt_key(secret),
+                    cache_prefix: cache_prefix(&secret.signing_key().verifying_key().to_bytes()),
                 })
             }
         };
         Ok(Issuer {
             site,
             slots,
-            canon,
             shapes: ShapeCache::new(canon),
             did,
             signer,
+            cache: None,
+            signed: AtomicUsize::new(0),
         })
+    }
+
+    /// Uses `cache` for signatures (see the module documentation).
+    pub fn with_cache(mut self, cache: Option<&'a Cache>) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    /// How many documents were signed, rather than found in the cache.
+    pub fn signatures_made(&self) -> usize {
+        self.signed.load(Ordering::Relaxed)
     }
 
     pub fn did(&self) -> &DidWeb {
@@ -147,11 +185,11 @@ impl<'a> Issuer<'a> {
         let salt = recipient::salt(&signer.salt_key, &award.id);
         let unsigned = self.unsigned(badge, award, &salt);
         let created = timestamp(award.issued);
-        let signed = self
+        let credential = self
             .sign(signer, unsigned, &created)
             .map_err(|failed| award_error(award, failed.0, &failed.1))?;
         Ok(AwardFiles {
-            credential: to_json_bytes(&signed),
+            credential,
             assertion: ob2::assertion_json(self.site, badge, award, &salt),
         })
     }
@@ -176,7 +214,7 @@ impl<'a> Issuer<'a> {
                         list,
                         error: IntegrityError::Canon(failed.0),
                     })?;
-            files.push((layout::status_list(list), to_json_bytes(&signed)));
+            files.push((layout::status_list(list), signed));
         }
         files.extend(ob2::documents(self.site));
         Ok(files)
@@ -197,10 +235,8 @@ impl<'a> Issuer<'a> {
             .ok_or_else(|| CanonError::Expansion("no signing key".into()))?;
         let unsigned = ob3::endorsement(self.site, &self.did.did, id, subject, comment, valid_from);
         let unsigned = serde_json::to_value(&unsigned).unwrap_or_default();
-        let signed = self
-            .sign(signer, unsigned, valid_from)
-            .map_err(|failed| failed.0)?;
-        Ok(to_json_bytes(&signed))
+        self.sign(signer, unsigned, valid_from)
+            .map_err(|failed| failed.0)
     }
 
     /// Every badge's achievement in each of its languages, as (path, bytes),
@@ -213,12 +249,12 @@ impl<'a> Issuer<'a> {
                 let mut achievement = ob3::achievement_in(self.site, badge, lang);
                 achievement.context = Some(contexts::ACHIEVEMENT);
                 let value = serde_json::to_value(&achievement).unwrap_or_default();
-                Portable(self.canon).canonicalize(&value).map_err(|error| {
-                    IssueError::Achievement {
+                Portable(&self.shapes)
+                    .canonicalize(&value)
+                    .map_err(|error| IssueError::Achievement {
                         slug: badge.slug.clone(),
                         error,
-                    }
-                })?;
+                    })?;
                 let path = if lang == self.site.language {
                     layout::achievement(&badge.slug)
                 } else {
@@ -230,14 +266,15 @@ impl<'a> Issuer<'a> {
         Ok(files)
     }
 
-    /// Signs `unsigned` with an `eddsa-rdfc-2022` proof created at `created`.
-    /// On failure, returns the document back for the report.
+    /// Signs `unsigned` with an `eddsa-rdfc-2022` proof created at `created`
+    /// and returns the signed document's JSON bytes. On failure, returns the
+    /// document back for the report.
     fn sign(
         &self,
         signer: &Signer<'_>,
         unsigned: Value,
         created: &str,
-    ) -> Result<Value, Box<(CanonError, Value)>> {
+    ) -> Result<Vec<u8>, Box<(CanonError, Value)>> {
         let options = json!({
             "type": PROOF_TYPE,
             "cryptosuite": CRYPTOSUITE,
@@ -245,15 +282,37 @@ impl<'a> Issuer<'a> {
             "verificationMethod": signer.method,
             "proofPurpose": "assertionMethod",
         });
-        let canon = Portable(&self.shapes);
-        match integrity::sign(&canon, &unsigned, &options, signer.secret.signing_key()) {
-            Ok(proof) => integrity::with_proof(unsigned, proof)
-                .map_err(|_| Box::new((CanonError::NotAnObject, Value::Null))),
-            Err(IntegrityError::Canon(error)) => Err(Box::new((error, unsigned))),
-            Err(other) => Err(Box::new((
-                CanonError::Expansion(other.to_string()),
-                unsigned,
-            ))),
+        let fail = |error: IntegrityError, unsigned: Value| match error {
+            IntegrityError::Canon(error) => Box::new((error, unsigned)),
+            other => Box::new((CanonError::Expansion(other.to_string()), unsigned)),
+        };
+        // Compact and without a newline: the cache key, and the signed
+        // document's bytes up to its closing brace.
+        let bytes = serde_json::to_vec(&unsigned).unwrap_or_default();
+        let key = cache_key(signer, &options, &bytes);
+        let cached = self.cache.and_then(|cache| cache.get(&key));
+        let proof = match cached {
+            Some(signature) => integrity::proof_from_signature(&unsigned, &options, &signature),
+            None => {
+                let canon = Portable(&self.shapes);
+                integrity::sign_keeping_signature(
+                    &canon,
+                    &unsigned,
+                    &options,
+                    signer.secret.signing_key(),
+                )
+                .map(|(proof, signature)| {
+                    self.signed.fetch_add(1, Ordering::Relaxed);
+                    if let Some(cache) = self.cache {
+                        cache.insert(key, signature);
+                    }
+                    proof
+                })
+            }
+        };
+        match proof {
+            Ok(proof) => Ok(with_proof_bytes(bytes, &proof)),
+            Err(error) => Err(fail(error, unsigned)),
         }
     }
 
@@ -280,6 +339,53 @@ impl<'a> Issuer<'a> {
     }
 }
 
+/// What every cache key of the signer with this public key starts with.
+fn cache_prefix(public: &[u8; 32]) -> Sha256 {
+    let mut hasher = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    field(b"rosette signature cache key");
+    field(&CACHE_FORMAT.to_le_bytes());
+    field(env!("CARGO_PKG_VERSION").as_bytes());
+    field(CRYPTOSUITE.as_bytes());
+    for (url, text) in contexts::BUNDLED {
+        field(url.as_bytes());
+        field(&Sha256::digest(text.as_bytes()));
+    }
+    field(public);
+    hasher
+}
+
+/// The cache key of signing the document whose compact JSON is `unsigned`
+/// with `options`.
+fn cache_key(signer: &Signer<'_>, options: &Value, unsigned: &[u8]) -> [u8; 32] {
+    let mut hasher = signer.cache_prefix.clone();
+    let options = serde_json::to_vec(options).unwrap_or_default();
+    for bytes in [options.as_slice(), unsigned] {
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    }
+    hasher.finalize().into()
+}
+
+/// The bytes of the signed document: the unsigned document's compact JSON
+/// (`{...}`) with `"proof":[proof]` added as its last member, exactly what
+/// serialising [`integrity::with_proof`]'s result gives, plus the final
+/// newline of [`to_json_bytes`].
+fn with_proof_bytes(mut unsigned: Vec<u8>, proof: &Value) -> Vec<u8> {
+    debug_assert_eq!(unsigned.last(), Some(&b'}'));
+    unsigned.pop();
+    if unsigned.len() > 1 {
+        unsigned.push(b',');
+    }
+    unsigned.extend_from_slice(b"\"proof\":[");
+    let _ = serde_json::to_writer(&mut unsigned, proof);
+    unsigned.extend_from_slice(b"]}\n");
+    unsigned
+}
+
 /// An award's canonicalisation failure, with the JSON paths of the values
 /// it names.
 fn award_error(award: &Award, error: CanonError, unsigned: &Value) -> AwardError {
@@ -301,5 +407,60 @@ fn award_error(award: &Award, error: CanonError, unsigned: &Value) -> AwardError
         id: award.id.clone(),
         error,
         paths,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_spliced_proof_is_what_serialising_the_signed_document_gives() {
+        let doc = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:x", "name": "é \"q\""});
+        let proof = json!({"type": PROOF_TYPE, "proofValue": "z1"});
+        let spliced = with_proof_bytes(serde_json::to_vec(&doc).unwrap(), &proof);
+        let signed = integrity::with_proof(doc, proof).unwrap();
+        assert_eq!(spliced, to_json_bytes(&signed));
+        let empty = with_proof_bytes(b"{}".to_vec(), &json!({}));
+        assert_eq!(empty, b"{\"proof\":[{}]}\n");
+    }
+
+    #[test]
+    fn cached_signatures_give_the_same_bytes_without_signing() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base");
+        let secret = std::fs::read_to_string(root.join("../TEST-ONLY-signing-key.txt")).unwrap();
+        let secret = Secret::parse(&secret).unwrap();
+        let mut problems = crate::diagnostic::Diagnostics::default();
+        let loaded = crate::repo::load(&root, &mut problems);
+        let site = crate::repo::validate::validate(loaded, &mut problems).unwrap();
+        let slots = BTreeMap::new();
+        let canon = Canonicalizer::new().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("signatures");
+        let sign_all = |cache: &Cache| {
+            let issuer = Issuer::new(&site, &slots, &canon, Some(&secret))
+                .unwrap()
+                .with_cache(Some(cache));
+            let files: Vec<Vec<u8>> = site
+                .awards()
+                .map(|(b, a)| issuer.award(b, a).unwrap().credential)
+                .collect();
+            (files, issuer.signatures_made())
+        };
+        let cold = Cache::open(&path, [1; 32]);
+        let (first, made) = sign_all(&cold);
+        assert_eq!(made, 3);
+        cold.save(false).unwrap();
+        let warm = Cache::open(&path, [1; 32]);
+        let (second, made) = sign_all(&warm);
+        assert_eq!(made, 0, "every signature came from the cache");
+        assert_eq!((first.clone(), warm.hits()), (second, 3));
+        // Without a cache, the same bytes.
+        let issuer = Issuer::new(&site, &slots, &canon, Some(&secret)).unwrap();
+        let uncached: Vec<Vec<u8>> = site
+            .awards()
+            .map(|(b, a)| issuer.award(b, a).unwrap().credential)
+            .collect();
+        assert_eq!(uncached, first);
     }
 }

@@ -82,6 +82,70 @@ impl Secret {
     }
 }
 
+/// Finds the secret key in bytes about to be published, in every encoding
+/// Rosette (or a person copying a key file) could write: the secret
+/// Multikey with and without its `z`, the raw 32-byte seed, its hex (lower
+/// and upper case), its base58, and its base64 and base64url with or
+/// without padding. Base64 is matched on 30 seed bytes at each of the three
+/// byte alignments, so the seed is found inside any longer base64 value too
+/// (a Multikey's bytes, a 64-byte keypair, a JWK `d`). Every needle carries
+/// at least 240 bits of the secret: a match is never a coincidence.
+pub struct SecretScan {
+    needles: Vec<(&'static str, memchr::memmem::Finder<'static>)>,
+}
+
+impl std::fmt::Debug for SecretScan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretScan(…)")
+    }
+}
+
+impl SecretScan {
+    pub fn new(secret: &Secret) -> SecretScan {
+        use base64::Engine as _;
+        use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+        let seed = secret.key.to_bytes();
+        let multikey = multikey::encode_secret(&seed);
+        let mut needles: Vec<(&'static str, Vec<u8>)> = vec![
+            ("the raw key bytes", seed.to_vec()),
+            // Without its `z`, so it matches with and without it.
+            ("a secret Multikey", multikey.as_bytes()[1..].to_vec()),
+            ("base58", bs58::encode(seed).into_string().into_bytes()),
+            ("hexadecimal", hex(&seed).into_bytes()),
+            ("hexadecimal", hex(&seed).to_ascii_uppercase().into_bytes()),
+        ];
+        for range in [0..30, 1..31, 2..32] {
+            needles.push((
+                "base64",
+                STANDARD_NO_PAD.encode(&seed[range.clone()]).into_bytes(),
+            ));
+            needles.push((
+                "base64url",
+                URL_SAFE_NO_PAD.encode(&seed[range]).into_bytes(),
+            ));
+        }
+        SecretScan {
+            needles: needles
+                .into_iter()
+                .map(|(name, needle)| (name, memchr::memmem::Finder::new(&needle).into_owned()))
+                .collect(),
+        }
+    }
+
+    /// The encoding in which `bytes` hold the secret, if they do.
+    pub fn find(&self, bytes: &[u8]) -> Option<&'static str> {
+        self.needles
+            .iter()
+            .find(|(_, finder)| finder.find(bytes).is_some())
+            .map(|(name, _)| *name)
+    }
+}
+
+/// Lowercase hexadecimal.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Whether `text` looks like a secret key itself rather than a file name:
 /// a valid secret Multikey, or a long base58btc string (a mistyped one).
 pub fn looks_like_a_secret(text: &str) -> bool {
@@ -218,6 +282,62 @@ mod tests {
             generate().unwrap().public_multikey(),
             secret.public_multikey()
         );
+    }
+
+    #[test]
+    fn the_secret_is_found_in_every_encoding_and_nowhere_else() {
+        use base64::Engine as _;
+        use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
+        let secret = Secret::parse(APPENDIX_SECRET).unwrap();
+        let scan = SecretScan::new(&secret);
+        let seed = secret.key.to_bytes();
+        let public = secret.key.verifying_key().to_bytes();
+        let mut prefixed = vec![0x80, 0x26];
+        prefixed.extend_from_slice(&seed);
+        let mut keypair = seed.to_vec();
+        keypair.extend_from_slice(&public);
+        let wrap = |inner: &[u8]| [b"<p>key: ".as_slice(), inner, b"</p>"].concat();
+        let encodings: Vec<(&str, Vec<u8>)> = vec![
+            ("multikey", APPENDIX_SECRET.as_bytes().to_vec()),
+            (
+                "multikey without z",
+                APPENDIX_SECRET.as_bytes()[1..].to_vec(),
+            ),
+            ("raw", seed.to_vec()),
+            ("hex", hex(&seed).into_bytes()),
+            ("HEX", hex(&seed).to_uppercase().into_bytes()),
+            ("hex of multikey bytes", hex(&prefixed).into_bytes()),
+            ("base58", bs58::encode(seed).into_string().into_bytes()),
+            ("base64", STANDARD.encode(seed).into_bytes()),
+            ("base64url", URL_SAFE.encode(seed).into_bytes()),
+            (
+                "base64url no pad",
+                URL_SAFE_NO_PAD.encode(seed).into_bytes(),
+            ),
+            (
+                "base64 of multikey bytes",
+                STANDARD.encode(&prefixed).into_bytes(),
+            ),
+            (
+                "base64url of a keypair",
+                URL_SAFE_NO_PAD.encode(&keypair).into_bytes(),
+            ),
+            (
+                "base64 at offset 1",
+                STANDARD.encode([&[7u8][..], &seed].concat()).into_bytes(),
+            ),
+        ];
+        for (name, bytes) in encodings {
+            assert!(scan.find(&wrap(&bytes)).is_some(), "{name} not found");
+        }
+        let other = Secret::parse(&multikey::encode_secret(&[9; 32])).unwrap();
+        assert!(scan.find(other.public_multikey().as_bytes()).is_none());
+        assert!(scan.find(secret.public_multikey().as_bytes()).is_none());
+        assert!(
+            scan.find(multikey::encode_secret(&[9; 32]).as_bytes())
+                .is_none()
+        );
+        assert!(!format!("{scan:?}").contains("z3u2"));
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! reads the repository, renders a page or verifies someone else's
 //! credential.
 
+pub mod bake;
 pub mod canon;
 pub mod contexts;
 pub mod did;

@@ -37,11 +37,15 @@ impl<C: Canonicalize + ?Sized> Canonicalize for Portable<'_, C> {
 /// code unit gives the same order (with blank node labels blanked out).
 pub fn check(nquads: &str) -> Result<(), CanonError> {
     // Only a character above U+FFFF against one in U+E000..=U+FFFF can
-    // order differently: without both, there is nothing to compare.
-    let astral = nquads.chars().any(|c| c > '\u{FFFF}');
-    let high_bmp = nquads
-        .chars()
-        .any(|c| ('\u{E000}'..='\u{FFFF}').contains(&c));
+    // order differently: without both, there is nothing to compare. In
+    // UTF-8 the first are the 4-byte sequences (lead byte 0xF0..=0xF4),
+    // the second the 3-byte ones with lead byte 0xEE or 0xEF: a byte scan.
+    if nquads.is_ascii() {
+        return Ok(());
+    }
+    let bytes = nquads.as_bytes();
+    let astral = bytes.iter().any(|&b| b >= 0xF0);
+    let high_bmp = bytes.iter().any(|&b| b == 0xEE || b == 0xEF);
     if !(astral && high_bmp) {
         return Ok(());
     }
@@ -191,6 +195,25 @@ mod tests {
                 );
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_byte_scan_sees_exactly_the_two_ranges() {
+        for (c, astral, high) in [
+            ('\u{FFFF}', false, true),
+            ('\u{E000}', false, true),
+            ('\u{D7FF}', false, false),
+            ('\u{10000}', true, false),
+            ('\u{10FFFF}', true, false),
+            ('é', false, false),
+        ] {
+            let text = c.to_string();
+            let b = text.as_bytes();
+            assert_eq!(b.iter().any(|&b| b >= 0xF0), astral, "{c:?}");
+            assert_eq!(b.iter().any(|&b| b == 0xEE || b == 0xEF), high, "{c:?}");
+            assert_eq!(c > '\u{FFFF}', astral);
+            assert_eq!(('\u{E000}'..='\u{FFFF}').contains(&c), high);
         }
     }
 

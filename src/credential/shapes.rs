@@ -25,7 +25,6 @@ use json_ld::IriBuf;
 use json_ld::rdf_types::{Id, Literal, Quad, Term};
 use serde_json::Value;
 use ssi_rdf::LexicalQuad;
-use ssi_rdf::urdna2015;
 
 use super::canon::{CanonError, Canonicalizer};
 
@@ -37,7 +36,19 @@ pub struct ShapeCache<'c> {
     /// Shape key → template, or `None` when the shape must always take the
     /// full path.
     shapes: RwLock<HashMap<String, Option<Arc<Template>>>>,
+    /// Canonical forms of small documents seen before, whole: proof
+    /// configurations repeat for every award issued at the same moment.
+    exact: RwLock<HashMap<String, String>>,
+    /// IRIs already validated for templates (the issuer, the achievement,
+    /// the status list recur in every credential).
+    iris: RwLock<HashMap<Box<str>, IriBuf>>,
 }
+
+/// Documents with at most this many slots are remembered whole.
+const EXACT_SLOTS: usize = 8;
+/// Bounds on the two memos (beyond them, nothing more is remembered).
+const EXACT_MAX: usize = 20_000;
+const IRIS_MAX: usize = 50_000;
 
 /// Quads whose parts are either fixed or filled from the document's strings.
 struct Template {
@@ -60,6 +71,8 @@ impl<'c> ShapeCache<'c> {
         ShapeCache {
             canon,
             shapes: RwLock::new(HashMap::new()),
+            exact: RwLock::new(HashMap::new()),
+            iris: RwLock::new(HashMap::new()),
         }
     }
 
@@ -69,13 +82,36 @@ impl<'c> ShapeCache<'c> {
         let mut key = String::new();
         let mut values = Vec::new();
         skeleton(doc, false, &mut key, &mut values);
+        if values.len() > EXACT_SLOTS {
+            return self.by_shape(doc, key, &values);
+        }
+        // The key and every value, length-prefixed: one document only.
+        let mut whole = key.clone();
+        for value in &values {
+            let _ = write!(whole, "\0{}:{value}", value.len());
+        }
+        if let Some(found) = self.exact.read().ok().and_then(|e| e.get(&whole).cloned()) {
+            return Ok(found);
+        }
+        let nquads = self.by_shape(doc, key, &values)?;
+        if let Ok(mut exact) = self.exact.write()
+            && exact.len() < EXACT_MAX
+        {
+            exact.insert(whole, nquads.clone());
+        }
+        Ok(nquads)
+    }
+
+    /// Canonicalises through the template of `doc`'s shape (`key`), learning
+    /// it the first time.
+    fn by_shape(&self, doc: &Value, key: String, values: &[&str]) -> Result<String, CanonError> {
         let known = self
             .shapes
             .read()
             .ok()
             .and_then(|shapes| shapes.get(&key).cloned());
         match known {
-            Some(Some(template)) => match template.fill(&values) {
+            Some(Some(template)) => match template.fill(values, &self.iris) {
                 Some(quads) => Ok(normalize(&quads)),
                 None => self.canon.canonicalize(doc),
             },
@@ -83,7 +119,7 @@ impl<'c> ShapeCache<'c> {
             None => {
                 let full = self.canon.canonicalize(doc)?;
                 let template = self.learn(doc, values.len()).filter(|t| {
-                    t.fill(&values)
+                    t.fill(values, &self.iris)
                         .is_some_and(|quads| normalize(&quads) == full)
                 });
                 if let Ok(mut shapes) = self.shapes.write() {
@@ -140,7 +176,11 @@ impl super::canon::Canonicalize for ShapeCache<'_> {
 impl Template {
     /// The quads of a document with these strings, or `None` when a value
     /// cannot be put into the template safely.
-    fn fill(&self, values: &[&str]) -> Option<Vec<LexicalQuad>> {
+    fn fill(
+        &self,
+        values: &[&str],
+        iris: &RwLock<HashMap<Box<str>, IriBuf>>,
+    ) -> Option<Vec<LexicalQuad>> {
         if values.iter().any(|v| v.chars().any(is_unportable)) {
             return None;
         }
@@ -149,11 +189,19 @@ impl Template {
             let allowed = ["https://", "http://", "did:", "urn:"]
                 .iter()
                 .any(|s| value.starts_with(s));
-            if allowed {
-                IriBuf::new(value.to_string()).ok()
-            } else {
-                None
+            if !allowed {
+                return None;
             }
+            if let Some(known) = iris.read().ok().and_then(|i| i.get(value).cloned()) {
+                return Some(known);
+            }
+            let valid = IriBuf::new(value.to_string()).ok()?;
+            if let Ok(mut known) = iris.write()
+                && known.len() < IRIS_MAX
+            {
+                known.insert(value.into(), valid.clone());
+            }
+            Some(valid)
         };
         let part = |p: &Part| -> Option<Id> {
             match p {
@@ -183,7 +231,7 @@ impl Template {
 }
 
 fn normalize(quads: &[LexicalQuad]) -> String {
-    urdna2015::normalize(quads.iter().map(|q| q.as_lexical_quad_ref())).into_nquads()
+    super::canon::canonical_nquads(quads)
 }
 
 /// Same rule as the canonicaliser: control characters other than LF and CR.
@@ -192,9 +240,12 @@ fn is_unportable(c: char) -> bool {
 }
 
 /// Keys whose string values decide the expansion itself, so they are part
-/// of the shape rather than slots.
+/// of the shape rather than slots: `@context` and types, and `proofPurpose`,
+/// whose value is a term (`assertionMethod`) that the context maps to an IRI
+/// through `@vocab` (a placeholder cannot stand for it, so without this every
+/// proof configuration took the full JSON-LD path).
 fn is_structural(key: &str) -> bool {
-    key == "@context" || key == "type" || key == "@type"
+    matches!(key, "@context" | "type" | "@type" | "proofPurpose")
 }
 
 /// Writes the shape of `value` into `key` and collects its slot strings.
@@ -203,7 +254,10 @@ fn skeleton<'v>(value: &'v Value, structural: bool, key: &mut String, values: &m
         Value::Object(map) => {
             key.push('{');
             for (k, v) in map {
-                let _ = write!(key, "{}:", Value::from(k.as_str()));
+                // Length-prefixed: no key can run into the next.
+                let _ = write!(key, "{}:", k.len());
+                key.push_str(k);
+                key.push(':');
                 skeleton(v, structural || is_structural(k), key, values);
                 key.push(',');
             }
@@ -323,6 +377,69 @@ mod tests {
         assert!(
             shapes.values().all(Option::is_some),
             "every shape was learnt"
+        );
+    }
+
+    #[test]
+    fn rosettes_rdfc_gives_what_ssi_rdf_gives_on_every_kind_of_credential() {
+        let canon = Canonicalizer::new().unwrap();
+        let mut compared = 0;
+        for name in ["Ada", "Zoë \"O’Brien\" 🛠️", "a\\b\nc\rd", "", "ﬁ Ｒ 🦀"] {
+            for url in [
+                "https://a.example/",
+                "did:key:z6Mk",
+                "urn:uuid:1",
+                "https://b.example/é?q#f",
+            ] {
+                for evidence in 0..4 {
+                    let mut doc = credential(name, evidence, url);
+                    if evidence == 3 {
+                        // No ids anywhere: more blank nodes.
+                        doc["credentialSubject"]["achievement"]
+                            .as_object_mut()
+                            .unwrap()
+                            .remove("id");
+                    }
+                    let quads = canon.to_quads(&doc).unwrap();
+                    let theirs = ssi_rdf::urdna2015::normalize(
+                        quads.iter().map(|q| q.as_lexical_quad_ref()),
+                    )
+                    .into_nquads();
+                    assert_eq!(
+                        super::super::canon::canonical_nquads(&quads),
+                        theirs,
+                        "{doc}"
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert_eq!(compared, 80);
+    }
+
+    #[test]
+    fn proof_configurations_are_learnt_once_not_expanded_per_credential() {
+        let canon = Canonicalizer::new().unwrap();
+        let cache = ShapeCache::new(&canon);
+        for day in 1..=5 {
+            let config = json!({
+                "type": "DataIntegrityProof",
+                "cryptosuite": "eddsa-rdfc-2022",
+                "created": format!("2026-01-0{day}T00:00:00Z"),
+                "verificationMethod": "did:web:example.org#key-1",
+                "proofPurpose": "assertionMethod",
+                "@context": super::super::contexts::CREDENTIAL,
+            });
+            assert_eq!(
+                cache.canonicalize(&config).unwrap(),
+                canon.canonicalize(&config).unwrap()
+            );
+        }
+        let shapes = cache.shapes.read().unwrap();
+        assert_eq!(shapes.len(), 1);
+        assert!(
+            shapes.values().all(Option::is_some),
+            "the proof configuration's shape has a template"
         );
     }
 

@@ -83,6 +83,9 @@ pub struct Issuer {
     pub description: Option<String>,
     /// Path relative to the site root of the output (e.g. `static/logo.png`).
     pub image: Option<String>,
+    /// LinkedIn's numeric id of the issuing organisation (`[issuer]
+    /// linkedin_org_id`), for "add to profile" links.
+    pub linkedin_org_id: Option<String>,
 }
 
 /// A public Ed25519 key listed in site.toml.
@@ -493,6 +496,7 @@ mod tests {
                 email: String::new(),
                 description: None,
                 image: None,
+                linkedin_org_id: None,
             },
             keys: Vec::new(),
             pages: Vec::new(),

@@ -1,38 +1,109 @@
 //! The last stage: where the bytes of a built site go.
 //!
-//! Every stage that produces files writes into a [`Sink`]: a [`Folder`] on
-//! disk (inside [`write_atomically`], which swaps the finished folder into
-//! place), [`Memory`] (tests, `serve`) or [`Discard`] (`check`, benchmarks).
-//! [`json`] makes the bytes of every JSON file. This module uses nothing
-//! else of the crate.
+//! Every stage that produces files writes into a [`Sink`]: the output
+//! folder ([`publish`], which writes only what changed and swaps the new
+//! tree in atomically), [`Memory`] (`serve`, tests) or [`Discard`] (`check`,
+//! benchmarks). [`json`] makes the bytes of every JSON file, [`manifest`]
+//! records what a tree holds, [`cache`] keeps signatures between builds.
+//! This module uses nothing else of the crate.
+//!
+//! # Units
+//!
+//! Most of a site is made of *units* (awards) whose files depend only on a
+//! few inputs. Before making a unit's files, the build offers the sink the
+//! unit's *fingerprint* (a digest of everything those files depend on) with
+//! [`Sink::reuse`]; a sink that holds the previous build's files of that
+//! unit with the same fingerprint keeps them, and the build skips making
+//! them (no signing, no rendering). A sink that cannot (a fresh folder,
+//! [`Discard`]) says no and the files are made as usual.
 
-mod atomic;
+pub mod cache;
 pub mod json;
+pub mod manifest;
+mod publish;
 
-use std::collections::BTreeMap;
-use std::fs;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
-use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::path::{Component, Path};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-pub use atomic::{WriteError, write_atomically};
+pub use manifest::Digest;
+pub use publish::{Published, WriteError, forget, publish, state_dir};
 
 /// Where built files go. Paths are relative, `/`-separated, and made only of
 /// validated slugs and ids; sinks still refuse anything that could escape.
 pub trait Sink: Sync {
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Offers to keep the files `paths` that `unit` made in the previous
+    /// build, if it made them from inputs with this `fingerprint`. `true`:
+    /// the sink kept them and the caller makes nothing; `false`: the caller
+    /// must [`put`](Sink::put) every one of them. Either way the sink
+    /// remembers the fingerprint for the next build.
+    fn reuse(&self, unit: &str, fingerprint: &Digest, paths: &[&str]) -> io::Result<bool> {
+        let _ = (unit, fingerprint, paths);
+        Ok(false)
+    }
+
+    /// For tests of the fingerprints: `bytes`, made again, must be what the
+    /// sink kept at `path` after [`reuse`](Sink::reuse) said yes.
+    fn check_kept(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let _ = (path, bytes);
+        Ok(())
+    }
 }
 
-/// A site held in memory, sorted by path.
+/// The error of [`Sink::check_kept`].
+fn not_what_was_kept(path: &str) -> io::Error {
+    io::Error::other(format!(
+        "{path} was kept from the previous build, but making it again gives other bytes: \
+         an award's fingerprint misses something its files depend on (a bug in Rosette)"
+    ))
+}
+
+/// A site held in memory: its files (sorted by path) and the fingerprints
+/// of the units that made them.
+#[derive(Debug, Default, Clone)]
+pub struct Snapshot {
+    pub files: BTreeMap<String, Arc<[u8]>>,
+    pub units: HashMap<String, Digest>,
+}
+
+/// A [`Sink`] that builds a [`Snapshot`], keeping unchanged units from the
+/// previous one (how `serve` rebuilds only what changed).
 #[derive(Debug, Default)]
 pub struct Memory {
-    files: Mutex<BTreeMap<String, Vec<u8>>>,
+    next: Mutex<Snapshot>,
+    previous: Option<Arc<Snapshot>>,
 }
 
 impl Memory {
-    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
-        self.files
+    /// A sink that may keep units of `previous`.
+    pub fn after(previous: Option<Arc<Snapshot>>) -> Self {
+        Memory {
+            next: Mutex::default(),
+            previous,
+        }
+    }
+
+    pub fn into_snapshot(self) -> Snapshot {
+        self.next
             .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The files, as owned bytes (for tests).
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.into_snapshot()
+            .files
+            .into_iter()
+            .map(|(path, bytes)| (path, bytes.to_vec()))
+            .collect()
+    }
+
+    fn next(&self) -> MutexGuard<'_, Snapshot> {
+        self.next
+            .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
@@ -40,12 +111,45 @@ impl Memory {
 impl Sink for Memory {
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         check_relative(path)?;
-        let mut files = self
-            .files
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        files.insert(path.to_string(), bytes.to_vec());
+        // Unchanged bytes share the previous snapshot's allocation.
+        let shared = self
+            .previous
+            .as_ref()
+            .and_then(|p| p.files.get(path))
+            .filter(|old| ***old == *bytes)
+            .cloned();
+        let bytes = shared.unwrap_or_else(|| Arc::from(bytes));
+        self.next().files.insert(path.to_string(), bytes);
         Ok(())
+    }
+
+    fn reuse(&self, unit: &str, fingerprint: &Digest, paths: &[&str]) -> io::Result<bool> {
+        let kept: Option<Vec<Arc<[u8]>>> = self
+            .previous
+            .as_ref()
+            .filter(|p| p.units.get(unit) == Some(fingerprint))
+            .and_then(|p| {
+                paths
+                    .iter()
+                    .map(|path| p.files.get(*path).cloned())
+                    .collect()
+            });
+        let mut next = self.next();
+        next.units.insert(unit.to_string(), *fingerprint);
+        let Some(kept) = kept else {
+            return Ok(false);
+        };
+        for (path, bytes) in paths.iter().zip(kept) {
+            next.files.insert(path.to_string(), bytes);
+        }
+        Ok(true)
+    }
+
+    fn check_kept(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        match self.next().files.get(path) {
+            Some(kept) if **kept == *bytes => Ok(()),
+            _ => Err(not_what_was_kept(path)),
+        }
     }
 }
 
@@ -56,29 +160,6 @@ pub struct Discard;
 impl Sink for Discard {
     fn put(&self, path: &str, _bytes: &[u8]) -> io::Result<()> {
         check_relative(path)
-    }
-}
-
-/// Writes files below a folder.
-#[derive(Debug)]
-pub struct Folder {
-    root: PathBuf,
-}
-
-impl Folder {
-    pub(crate) fn new(root: PathBuf) -> Self {
-        Folder { root }
-    }
-}
-
-impl Sink for Folder {
-    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        check_relative(path)?;
-        let target = self.root.join(path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(target, bytes)
     }
 }
 
@@ -109,5 +190,24 @@ mod tests {
             assert!(memory.put(bad, b"x").is_err(), "{bad}");
         }
         assert!(memory.put("a/b.html", b"x").is_ok());
+    }
+
+    #[test]
+    fn memory_keeps_a_unit_only_with_the_same_fingerprint() {
+        let first = Memory::default();
+        assert!(!first.reuse("a", &[1; 32], &["a/x"]).unwrap());
+        first.put("a/x", b"one").unwrap();
+        let first = Arc::new(first.into_snapshot());
+
+        let same = Memory::after(Some(first.clone()));
+        assert!(same.reuse("a", &[1; 32], &["a/x"]).unwrap());
+        assert_eq!(same.into_files()["a/x"], b"one");
+
+        let changed = Memory::after(Some(first.clone()));
+        assert!(!changed.reuse("a", &[2; 32], &["a/x"]).unwrap());
+        assert!(changed.into_files().is_empty(), "nothing kept");
+
+        let more_files = Memory::after(Some(first));
+        assert!(!more_files.reuse("a", &[1; 32], &["a/x", "a/y"]).unwrap());
     }
 }

@@ -59,6 +59,10 @@ pub struct IssuerInput {
     pub description: Option<Spanned<String>>,
     #[serde(default)]
     pub image: Option<Spanned<String>>,
+    /// The issuer's LinkedIn organisation id (digits), so that LinkedIn's
+    /// "add to profile" entry shows the organisation and its logo.
+    #[serde(default)]
+    pub linkedin_org_id: Option<Spanned<String>>,
 }
 
 /// A public signing key; the secret never appears in any repository file.

@@ -37,3 +37,6 @@ pub const ENDORSEMENT_BYTES: u64 = 64 << 10;
 /// A badge's endorsements together: each is copied into every credential of
 /// the badge, so they bound the size of every one of them.
 pub const BADGE_ENDORSEMENTS_BYTES: usize = 256 << 10;
+/// A CSV file given to `rosette import`, and its rows.
+pub const IMPORT_FILE_BYTES: u64 = 64 << 20;
+pub const IMPORT_ROWS: usize = 100_000;

@@ -178,6 +178,11 @@ pub fn check(ledger: &Ledger, site: &Site, problems: &mut Diagnostics) {
     }
 }
 
+/// Replaces `rosette.lock` with `ledger`, atomically.
+pub fn write(root: &Path, ledger: &Ledger) -> Result<(), crate::error::Error> {
+    super::edit::write_file(&root.join(LOCK_FILE), ledger.to_text().as_bytes())
+}
+
 impl Ledger {
     /// An empty lock.
     pub fn empty() -> Ledger {
@@ -201,9 +206,10 @@ impl Ledger {
     /// The file's text: stable order, one entry per line (small diffs).
     pub fn to_text(&self) -> String {
         let mut text = String::from(
-            "# Written by `rosette build`: what this site has published. Commit this file.\n\
-             # Published badges and awards must stay in badges/ (revoke, don't delete), and\n\
-             # each award keeps its revocation status slot forever. Do not edit by hand.\n\
+            "# Written by Rosette (`rosette lock`, `award`, `import`, `build`): what this site\n\
+             # publishes. Commit this file. Published badges and awards must stay in badges/\n\
+             # (revoke, don't delete), and each award keeps its revocation status slot\n\
+             # forever. Do not edit by hand: run `rosette lock` after adding awards by hand.\n\
              version = 1\n",
         );
         text.push_str("badges = [\n");

@@ -5,12 +5,20 @@
 //!
 //! Nothing here signs, renders or writes the site.
 
+pub mod award;
+pub mod edit;
+pub mod git;
+pub mod import;
 pub mod init;
 pub mod input;
+pub mod keyfile;
 pub mod limits;
 pub mod load;
 pub mod lock;
+pub mod mailmerge;
+pub mod privacy;
 pub mod revoke;
+pub mod scaffold;
 pub mod slots;
 pub mod validate;
 

@@ -6,10 +6,11 @@
 //! replaces its OB 2.0 assertion with the revoked form; the OB 3.0
 //! credential itself keeps its bytes (and its permanent URL).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use toml_edit::{DocumentMut, InlineTable, Item, TableLike, Value};
+use toml_edit::{InlineTable, Item, Value};
 
+use super::edit::{self, TomlFile};
 use super::validate::rules;
 use crate::error::Error;
 
@@ -28,20 +29,16 @@ pub fn revoke(root: &Path, id: &str, reason: &str, on: toml_edit::Date) -> Resul
     })?;
     rules::text(reason).map_err(|_| Error::Usage("the reason must not be empty".into()))?;
     let mut found = Vec::new();
-    for path in award_files(root)? {
-        let bytes = super::load::read_bounded(&path, super::limits::TOML_FILE_BYTES)
-            .map_err(Error::io(&path))?;
-        let Ok(text) = String::from_utf8(bytes) else {
+    for path in edit::award_files(root)? {
+        let rel = edit::relative(root, &path);
+        let Ok(mut file) = TomlFile::read(root, &rel) else {
             continue; // broken files are `rosette check`'s business
         };
-        let Ok(mut doc) = text.parse::<DocumentMut>() else {
-            continue; // broken files are `rosette check`'s business
-        };
-        if award_mut(&mut doc, id).is_some() {
-            found.push((path, text, doc));
+        if edit::award_mut(&mut file.doc, id).is_some() {
+            found.push(file);
         }
     }
-    let (path, text, mut doc) = match found.len() {
+    let mut file = match found.len() {
         0 => return Err(Error::Usage(format!("no award with id `{id}` in badges/"))),
         1 => found.remove(0),
         _ => {
@@ -50,12 +47,8 @@ pub fn revoke(root: &Path, id: &str, reason: &str, on: toml_edit::Date) -> Resul
             )));
         }
     };
-    let rel = path
-        .strip_prefix(root)
-        .unwrap_or(&path)
-        .to_string_lossy()
-        .replace('\\', "/");
-    let Some(award) = award_mut(&mut doc, id) else {
+    let rel = file.rel.clone();
+    let Some(award) = edit::award_mut(&mut file.doc, id) else {
         return Err(Error::Usage(format!("no award with id `{id}` in {rel}")));
     };
     if award.contains_key("revoked") {
@@ -68,12 +61,8 @@ pub fn revoke(root: &Path, id: &str, reason: &str, on: toml_edit::Date) -> Resul
         .and_then(Item::as_value)
         .and_then(Value::as_datetime)
         .and_then(|issued| rules::datetime(issued).ok());
-    let on_instant = rules::datetime(&toml_edit::Datetime {
-        date: Some(on),
-        time: None,
-        offset: None,
-    })
-    .map_err(|expected| Error::Usage(format!("--on: expected {expected}")))?;
+    let on_instant = rules::datetime(&edit::date_value(on))
+        .map_err(|expected| Error::Usage(format!("--on: expected {expected}")))?;
     if let Some(issued) = issued
         && on_instant < issued.replace_time(time::Time::MIDNIGHT)
     {
@@ -83,89 +72,22 @@ pub fn revoke(root: &Path, id: &str, reason: &str, on: toml_edit::Date) -> Resul
         )));
     }
     let mut revoked = InlineTable::new();
-    revoked.insert(
-        "on",
-        Value::from(toml_edit::Datetime {
-            date: Some(on),
-            time: None,
-            offset: None,
-        }),
-    );
+    revoked.insert("on", Value::from(edit::date_value(on)));
     revoked.insert("reason", Value::from(reason));
     revoked.fmt();
     award.insert("revoked", Item::Value(Value::InlineTable(revoked)));
-    let mut edited = doc.to_string();
-    // toml_edit writes LF; keep a file that used CRLF throughout in CRLF.
-    if text.contains("\r\n") && text.matches("\r\n").count() == text.matches('\n').count() {
-        edited = edited.replace("\r\n", "\n").replace('\n', "\r\n");
-    }
-    std::fs::write(&path, edited).map_err(|error| Error::Io {
-        path: path.clone(),
-        error,
-    })?;
+    edit::write_file(&file.path, file.edited().as_bytes())?;
     Ok(Revoked { file: rel, on })
 }
 
-/// The table of award `id`: an `[[award]]` table or an inline table of an
-/// `award = [ ... ]` array (both forms are valid TOML for awards).
-fn award_mut<'d>(doc: &'d mut DocumentMut, id: &str) -> Option<&'d mut dyn TableLike> {
-    let item = doc.get_mut("award")?;
-    if item.is_array_of_tables() {
-        return item
-            .as_array_of_tables_mut()?
-            .iter_mut()
-            .find(|t| t.get("id").and_then(Item::as_str) == Some(id))
-            .map(|t| t as &mut dyn TableLike);
-    }
-    item.as_array_mut()?
-        .iter_mut()
-        .filter_map(Value::as_inline_table_mut)
-        .find(|t| t.get("id").and_then(Value::as_str) == Some(id))
-        .map(|t| t as &mut dyn TableLike)
-}
-
-/// `badges/*.toml` and `badges/*/*.toml`, sorted.
-fn award_files(root: &Path) -> Result<Vec<PathBuf>, Error> {
-    let badges = root.join("badges");
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&badges)
-        .max_depth(2)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(|e| Error::Io {
-            path: badges.clone(),
-            error: e.into(),
-        })?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "toml") {
-            files.push(entry.into_path());
-        }
-    }
-    Ok(files)
-}
-
-/// Today's date (UTC): the default revocation date, chosen by the user's
-/// action, not by a build.
+/// Today's date (UTC): the default revocation date.
 pub fn today() -> toml_edit::Date {
-    let now = time::OffsetDateTime::now_utc().date();
-    toml_edit::Date {
-        year: now.year() as u16,
-        month: u8::from(now.month()),
-        day: now.day(),
-    }
+    edit::today()
 }
 
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Result<toml_edit::Date, Error> {
-    let expected = || Error::Usage(format!("`{text}` is not a date like 2026-12-01"));
-    let datetime: toml_edit::Datetime = text.parse().map_err(|_| expected())?;
-    match datetime {
-        toml_edit::Datetime {
-            date: Some(date),
-            time: None,
-            offset: None,
-        } => Ok(date),
-        _ => Err(expected()),
-    }
+    edit::parse_date(text)
 }
 
 #[cfg(test)]

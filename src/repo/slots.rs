@@ -111,6 +111,7 @@ mod tests {
                 email: "a@example.org".into(),
                 description: None,
                 image: None,
+                linkedin_org_id: None,
             },
             keys: Vec::new(),
             pages: Vec::new(),

@@ -1,14 +1,11 @@
 //! Compiled templates, and template errors as diagnostics that point into
 //! the theme's files (`themes/<name>/templates/award.html:12:5`).
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use serde::Serialize;
 
-use super::i18n::{self, Language};
 use super::theme::Theme;
 use super::view::{Body, Frame, Page, PageMeta, SiteView};
+use super::whitespace;
 use crate::diagnostic::Diagnostic;
 use crate::output::Sink;
 
@@ -42,36 +39,62 @@ pub struct Renderer {
     tera: tera::Tera,
     /// Template name → file, for reports.
     paths: Vec<(String, String)>,
+    sources: Vec<Source>,
+}
+
+/// A template as compiled: HTML templates lose their indentation
+/// ([`whitespace`]); the map takes positions back to the file.
+struct Source {
+    name: String,
+    path: String,
+    compact: Option<whitespace::Compact>,
 }
 
 impl Renderer {
-    /// Compiles every template of `theme`, with the words of `languages`
-    /// (the site's) for the `t` function and the `local_date` filter.
-    pub fn new(theme: &Theme, languages: &[String]) -> Result<Self, RenderError> {
-        let paths: Vec<(String, String)> = theme
+    /// Compiles every template of `theme`.
+    pub fn new(theme: &Theme) -> Result<Self, RenderError> {
+        let sources: Vec<Source> = theme
             .templates
             .iter()
-            .map(|t| (t.name.clone(), t.path.clone()))
+            .map(|t| Source {
+                name: t.name.clone(),
+                path: t.path.clone(),
+                compact: t
+                    .name
+                    .ends_with(".html")
+                    .then(|| whitespace::compact(&t.source)),
+            })
+            .collect();
+        let paths: Vec<(String, String)> = sources
+            .iter()
+            .map(|s| (s.name.clone(), s.path.clone()))
             .collect();
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml"]);
-        register_i18n(&mut tera, theme, languages);
-        tera.add_raw_templates(
-            theme
-                .templates
-                .iter()
-                .map(|t| (t.name.as_str(), t.source.as_str())),
-        )
-        .map_err(|e| template_error(&paths, None, &e))?;
-        Ok(Renderer { tera, paths })
+        tera.register_filter("fill", fill);
+        tera.register_filter("bdi", bdi);
+        tera.register_filter("link", link);
+        let texts = theme.templates.iter().zip(&sources).map(|(t, s)| {
+            let text = s
+                .compact
+                .as_ref()
+                .map_or(t.source.as_str(), |c| c.text.as_str());
+            (t.name.as_str(), text)
+        });
+        tera.add_raw_templates(texts)
+            .map_err(|e| template_error(&paths, &sources, None, &e))?;
+        Ok(Renderer {
+            tera,
+            paths,
+            sources,
+        })
     }
 
-    /// Renders a page of the default layout (`site`, `root`, `lang_root`,
-    /// `lang`, `dir`, `languages`, `page`, `rosette_version`, then the
-    /// body's fields).
+    /// Renders a page of the default layout (`site` and `t` unless they
+    /// are globals, `root`, `lang_root`, `lang`, `dir`, `languages`, `page`,
+    /// `rosette_version`, then the body's fields).
     pub(crate) fn page(
         &self,
-        site: &SiteView,
         frame: Frame<'_>,
         page: PageMeta,
         body: Body<'_>,
@@ -86,7 +109,8 @@ impl Renderer {
             Body::Empty {} => "404.html",
         };
         let context = Page {
-            site,
+            site: frame.site,
+            t: frame.t,
             root: frame.root,
             lang_root: frame.lang_root,
             lang: frame.lang,
@@ -99,9 +123,18 @@ impl Renderer {
         self.render(template, &context)
     }
 
+    /// Sets what every template sees: `site` and `t` (the UI strings). Set
+    /// once, not serialised again for each of a site's pages (a site of one
+    /// language; pages of several languages each give their own).
+    pub(crate) fn globals(&mut self, site: &SiteView, t: &serde_json::Value) {
+        let globals = self.tera.global_context();
+        globals.insert("site", site);
+        globals.insert("t", t);
+    }
+
     /// Renders `template` with `context`.
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<Vec<u8>, RenderError> {
-        let fail = |e: tera::Error| template_error(&self.paths, Some(template), &e);
+        let fail = |e: tera::Error| template_error(&self.paths, &self.sources, Some(template), &e);
         let context = tera::Context::from_serialize(context).map_err(fail)?;
         self.tera
             .render(template, &context)
@@ -110,50 +143,64 @@ impl Renderer {
     }
 }
 
-/// `t(key=..., name=value...)` and `local_date`, in the page's `lang`.
-fn register_i18n(tera: &mut tera::Tera, theme: &Theme, languages: &[String]) {
-    let mut words: BTreeMap<String, Language> = BTreeMap::new();
-    for lang in languages.iter().map(String::as_str).chain(["en"]) {
-        words.insert(lang.to_string(), theme.catalog.language(lang));
-    }
-    let words = Arc::new(words);
-    let for_t = Arc::clone(&words);
-    tera.register_function(
-        "t",
-        move |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<String> {
-            let key: String = kwargs.must_get("key")?;
-            let found = pick(&for_t, state).and_then(|l| l.text(&key));
-            let Some(words) = found else {
-                return Err(tera::Error::message(format!(
-                    "no words for `t(key=\"{key}\")` in the theme's catalogs (i18n/en.toml)"
-                )));
-            };
-            let values: Vec<(String, String)> = kwargs
-                .iter()
-                .filter(|(k, _)| k.as_str() != Some("key"))
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            Ok(i18n::fill(words, &values))
-        },
-    );
-    let for_dates = Arc::clone(&words);
-    tera.register_filter(
-        "local_date",
-        move |value: String, _: tera::Kwargs, state: &tera::State| -> String {
-            match pick(&for_dates, state) {
-                Some(language) => language.date(&value),
-                None => value,
-            }
-        },
-    );
+/// HTML-escapes `text` (the same escaping as Tera's autoescape).
+fn escape(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len() + 16);
+    // Writing into a Vec cannot fail.
+    let _ = tera::escape_html(text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// The words of the page's `lang` (English for a template rendered without one).
-fn pick<'w>(words: &'w BTreeMap<String, Language>, state: &tera::State) -> Option<&'w Language> {
-    let lang: Option<String> = state.get("lang").ok().flatten();
-    lang.as_deref()
-        .and_then(|l| words.get(l))
-        .or_else(|| words.get("en"))
+/// A filter value as HTML: as it is when marked safe, else escaped.
+fn as_html(value: &tera::Value) -> String {
+    let text = value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_string);
+    if value.is_safe() { text } else { escape(&text) }
+}
+
+/// `{{ t.key | fill(name=value, …) }}`: the catalog text, escaped, with
+/// each `{name}` replaced by its value (escaped unless marked safe, such as
+/// the output of `bdi` and `link`), in one pass. Safe output.
+fn fill(
+    text: tera::StringInput,
+    kwargs: tera::Kwargs,
+    state: &tera::State,
+) -> tera::TeraResult<tera::Value> {
+    let template = text.rendered(state)?;
+    let out = super::strings::fill(&template, |name| {
+        kwargs
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(name))
+            .map(|(_, v)| as_html(v))
+    });
+    Ok(tera::Value::safe_string(&out))
+}
+
+/// `{{ name | bdi }}`: a name isolated for bidirectional text (an Arabic
+/// name beside Latin text keeps its place). Safe output.
+fn bdi(
+    text: tera::StringInput,
+    _: tera::Kwargs,
+    state: &tera::State,
+) -> tera::TeraResult<tera::Value> {
+    let inner = text.rendered(state)?;
+    Ok(tera::Value::safe_string(&format!("<bdi>{inner}</bdi>")))
+}
+
+/// `{{ text | link(href=url) }}`: `<a href="url">text</a>`, both escaped.
+/// Safe output.
+fn link(
+    text: tera::StringInput,
+    kwargs: tera::Kwargs,
+    state: &tera::State,
+) -> tera::TeraResult<tera::Value> {
+    let href: tera::StringInput = kwargs.must_get("href")?;
+    let inner = text.rendered(state)?;
+    let href = escape(href.as_str());
+    Ok(tera::Value::safe_string(&format!(
+        "<a href=\"{href}\">{inner}</a>"
+    )))
 }
 
 /// The file a template comes from, as reports name it.
@@ -167,6 +214,7 @@ fn path_of(paths: &[(String, String)], name: &str) -> String {
 /// A Tera error as a diagnostic at the template file and span it names.
 fn template_error(
     paths: &[(String, String)],
+    sources: &[Source],
     template: Option<&str>,
     error: &tera::Error,
 ) -> RenderError {
@@ -177,9 +225,19 @@ fn template_error(
             } else {
                 report.filename()
             };
+            // Tera's span is in the compiled (compact) text.
+            let range = report.span().range.clone();
+            let range = match sources
+                .iter()
+                .find(|s| s.name == name)
+                .and_then(|s| s.compact.as_ref())
+            {
+                Some(compact) => compact.original(range.start)..compact.original(range.end),
+                None => range,
+            };
             Diagnostic::at(
                 &path_of(paths, name),
-                report.span().range.clone(),
+                range,
                 format!("template error: {}", report.message()),
             )
         }

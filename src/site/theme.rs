@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use super::i18n::Catalog;
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
 
 macro_rules! embed {
@@ -32,15 +31,40 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "robots.txt",
 );
 
-/// The default theme's static files, by output path.
-const STATIC: &[(&str, &[u8])] = &[
+macro_rules! statics {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!("../../themes/default/static/", $name)))),*]
+    };
+}
+
+/// The default theme's static files, by output path. `vendor/` holds
+/// third-party scripts from npm packages (`vendor/LICENSES.md`: package,
+/// version, licence, SHA-256).
+const STATIC: &[(&str, &[u8])] = statics!(
+    "award.js",
+    "favicon.svg",
+    "style.css",
+    "vendor/LICENSES.md",
+    "vendor/jsonld.min.js",
+    "vendor/qrcode.js",
+    "verify.js",
+);
+
+/// The JSON-LD context documents the verification page's script uses,
+/// served by the site (the same bundled files as `credential::contexts`;
+/// `contexts/SOURCES.md`).
+const CONTEXTS: &[(&str, &[u8])] = &[
     (
-        "award.js",
-        include_bytes!("../../themes/default/static/award.js"),
+        "credentials-v2.jsonld",
+        include_bytes!("../../contexts/credentials-v2.jsonld"),
     ),
     (
-        "style.css",
-        include_bytes!("../../themes/default/static/style.css"),
+        "ob-v3p0-context-3.0.3.json",
+        include_bytes!("../../contexts/ob-v3p0-context-3.0.3.json"),
+    ),
+    (
+        "ob-v3p0-extensions.json",
+        include_bytes!("../../contexts/ob-v3p0-extensions.json"),
     ),
 ];
 
@@ -69,11 +93,9 @@ pub struct Theme {
     pub templates: Vec<Template>,
     /// (output path, bytes), sorted by path.
     pub statics: Vec<(String, Vec<u8>)>,
-    /// The words of each language: the built-in catalogs with the theme's
-    /// `i18n/<lang>.toml` laid over them.
-    pub catalog: Catalog,
-    /// The theme's own catalog files (`name` is the language), for reports.
-    pub catalog_files: Vec<Template>,
+    /// The theme's `strings/<language>.toml` files: (language, path as
+    /// reports name it, text), laid over the default catalog.
+    pub strings: Vec<(String, String, String)>,
 }
 
 impl Theme {
@@ -85,11 +107,14 @@ impl Theme {
         )
     }
 
-    /// Every template's and catalog's text, for reports that quote them.
+    /// Every template's and strings file's text, for reports that quote them.
     pub fn sources(&self) -> Sources {
         let mut sources = Sources::default();
-        for t in self.templates.iter().chain(&self.catalog_files) {
+        for t in &self.templates {
             sources.insert(&t.path, t.source.clone());
+        }
+        for (_, path, text) in &self.strings {
+            sources.insert(path, text.clone());
         }
         sources
     }
@@ -109,9 +134,13 @@ pub fn load(root: &Path, name: &str, problems: &mut Diagnostics) -> Theme {
         statics: STATIC
             .iter()
             .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .chain(
+                CONTEXTS
+                    .iter()
+                    .map(|(p, b)| (format!("{}{p}", crate::layout::CONTEXTS_DIR), b.to_vec())),
+            )
             .collect(),
-        catalog: Catalog::built_in(),
-        catalog_files: Vec::new(),
+        strings: Vec::new(),
     };
     theme.templates.sort_by(|a, b| a.name.cmp(&b.name));
     theme.statics.sort();
@@ -138,29 +167,22 @@ pub fn load(root: &Path, name: &str, problems: &mut Diagnostics) -> Theme {
             )),
         }
     }
-    for (rel, path) in files(root, &dir.join("i18n"), problems) {
-        let shown = format!("themes/{name}/i18n/{rel}");
-        let Some(lang) = rel.strip_suffix(".toml").filter(|l| !l.contains('/')) else {
+    for (rel, path) in files(root, &dir.join("strings"), problems) {
+        let shown = format!("themes/{name}/strings/{rel}");
+        let Some(language) = rel.strip_suffix(".toml").filter(|l| !l.contains('/')) else {
             problems.push(
-                Diagnostic::in_file(&shown, "file is not part of any known format")
-                    .help("a theme's catalogs are `i18n/<lang>.toml` files"),
+                Diagnostic::in_file(&shown, "a strings file is named `<language>.toml`")
+                    .help("for example `themes/<name>/strings/en.toml`"),
             );
             continue;
         };
         match read(&path, MAX_TEMPLATE_BYTES).and_then(|bytes| {
             String::from_utf8(bytes).map_err(|_| std::io::Error::other("it is not valid UTF-8"))
         }) {
-            Ok(text) => {
-                theme.catalog.add(lang, &shown, &text, problems);
-                theme.catalog_files.push(Template {
-                    name: lang.to_string(),
-                    source: text,
-                    path: shown,
-                });
-            }
+            Ok(text) => theme.strings.push((language.to_string(), shown, text)),
             Err(error) => problems.push(Diagnostic::in_file(
                 &shown,
-                format!("cannot read catalog: {error}"),
+                format!("cannot read strings file: {error}"),
             )),
         }
     }

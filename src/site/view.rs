@@ -9,15 +9,18 @@
 //! (relative path to the home page of the page's language: `root`, or
 //! `root` + `fr/`, for links to pages), `lang` (the page's language), `dir`
 //! (`ltr` or `rtl`), `languages` (the language switcher: empty for a site
-//! of one language), `page` (`url`, `title`, `description`, `image_url`,
-//! `alternates`: the page in every language, for `hreflang` links),
-//! `rosette_version`; then the fields of one [`Body`] variant. The theme's
-//! own words come from `t(key=...)` and dates from `| local_date` (see
-//! [`super::i18n`]).
+//! of one language), `page` (`url`, `title`, `description`, `image` with
+//! `url`, `width`, `height`, `alt`; `noindex`; `alternates`: the page in
+//! every language, for `hreflang` links, and `default_url`), `t` (the UI
+//! strings of the page's language), `rosette_version`; then the fields of
+//! one [`Body`] variant. Dates come twice: `issued` (`YYYY-MM-DD`, for
+//! `<time datetime>`) and `issued_text` (as people write it in the page's
+//! language).
 
 use serde::Serialize;
 
 use super::markdown;
+use super::strings::{Strings, achievement_type};
 use crate::layout;
 use crate::model::{Award, Badge, Completion, Site, day, timestamp};
 
@@ -56,32 +59,50 @@ pub struct KeyFacts {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FileLink {
-    pub label: &'static str,
+    pub label: String,
     /// Relative to the page.
     pub href: String,
 }
 
-/// An award page's verification facts.
+/// An award page's links to share it (made for unsigned sites too).
 #[derive(Debug, Clone, Serialize)]
-pub struct Verification {
-    pub issuer_did: String,
-    pub key_id: String,
-    pub valid_from: String,
-    pub valid_until: Option<String>,
+pub struct ShareLinks {
+    /// LinkedIn's "add to profile" form, every field filled in.
+    pub linkedin_add: String,
+    /// A LinkedIn post of the award page.
+    pub linkedin_share: String,
+}
+
+/// An award page's links to its signed files (signed sites only).
+#[derive(Debug, Clone, Serialize)]
+pub struct AwardLinks {
+    /// The credential and assertion, relative to the award page.
+    pub credential: String,
+    pub assertion: String,
+    /// The credential's absolute URL (what a wallet imports).
+    pub credential_url: String,
+    /// `?url=<credential URL>` for the verification page.
+    pub verify_query: String,
     /// The revocation list, relative to the award page, and this award's bit.
     pub status_list: Option<String>,
     pub status_index: Option<usize>,
 }
 
-/// What every template sees.
+/// What every page template sees. `site` and `t` (the UI strings) are
+/// set once for all templates on a site of one language
+/// ([`super::render::Renderer::globals`]), and given with each page on a
+/// site of several.
 #[derive(Serialize)]
 pub(crate) struct Page<'a> {
-    pub(crate) site: &'a SiteView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) site: Option<&'a SiteView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) t: Option<&'a serde_json::Value>,
     pub(crate) root: &'a str,
     pub(crate) lang_root: String,
     pub(crate) lang: &'a str,
     pub(crate) dir: &'static str,
-    pub(crate) languages: Vec<LanguageLink>,
+    pub(crate) languages: &'a [LanguageLink],
     pub(crate) page: PageMeta,
     pub(crate) rosette_version: &'static str,
     #[serde(flatten)]
@@ -90,11 +111,13 @@ pub(crate) struct Page<'a> {
 
 /// Where a page is, in which language: what [`Page`] adds to a body.
 pub(crate) struct Frame<'a> {
+    pub(crate) site: Option<&'a SiteView>,
+    pub(crate) t: Option<&'a serde_json::Value>,
     pub(crate) root: &'a str,
     pub(crate) lang_root: String,
     pub(crate) lang: &'a str,
     pub(crate) dir: &'static str,
-    pub(crate) languages: Vec<LanguageLink>,
+    pub(crate) languages: &'a [LanguageLink],
 }
 
 /// One entry of the language switcher.
@@ -127,7 +150,11 @@ pub(crate) enum Body<'a> {
     Badge {
         badge: &'a BadgeView,
         earners: Vec<Earner<'a>>,
+        /// Awards that are not revoked.
         award_count: usize,
+        awarded_text: String,
+        /// "3 times", "once".
+        awarded_times: String,
         files: &'a [FileLink],
         /// The tree of badges this one requires, when it is part of a pathway.
         pathway: Option<PathwayView<'a>>,
@@ -138,8 +165,8 @@ pub(crate) enum Body<'a> {
     Award {
         badge: &'a BadgeView,
         award: Box<AwardView<'a>>,
-        files: &'a [FileLink],
-        verification: Option<Box<Verification>>,
+        share: ShareLinks,
+        links: Option<AwardLinks>,
     },
     Markdown {
         page_title: &'a str,
@@ -160,6 +187,8 @@ pub(crate) struct SiteView {
     pub(crate) pages: Vec<PageLink>,
     /// The verification page.
     pub(crate) verify_href: &'static str,
+    /// The icon: the site's `static/favicon.*`, else the theme's.
+    pub(crate) favicon: String,
 }
 
 #[derive(Serialize)]
@@ -183,11 +212,25 @@ pub(crate) struct PageMeta {
     pub(crate) url: String,
     pub(crate) title: String,
     pub(crate) description: String,
-    pub(crate) image_url: Option<String>,
+    /// The Open Graph image.
+    pub(crate) image: Option<ImageMeta>,
+    /// Keep the page out of search engines (award pages and portfolios
+    /// name people).
+    pub(crate) noindex: bool,
     /// The page in every language of the site (empty for one language).
     pub(crate) alternates: Vec<Alternate>,
     /// The page in the default language, for `hreflang="x-default"`.
     pub(crate) default_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ImageMeta {
+    /// Absolute.
+    pub(crate) url: String,
+    /// Known for the social previews (1200×630).
+    pub(crate) width: Option<u32>,
+    pub(crate) height: Option<u32>,
+    pub(crate) alt: String,
 }
 
 #[derive(Serialize)]
@@ -198,7 +241,8 @@ pub(crate) struct BadgeCard<'a> {
     pub(crate) description: &'a str,
     pub(crate) image: String,
     pub(crate) image_alt: &'a str,
-    pub(crate) award_count: usize,
+    /// "Awarded 3 times" (revoked awards not counted).
+    pub(crate) awarded_text: String,
     pub(crate) tags: &'a [String],
 }
 
@@ -240,8 +284,9 @@ pub(crate) struct EndorsementView {
     pub(crate) endorser_id: String,
     pub(crate) endorser_url: Option<String>,
     pub(crate) comment_html: Option<String>,
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`, and as people write it.
     pub(crate) issued: String,
+    pub(crate) issued_text: String,
 }
 
 /// A badge that requires others, for the home page.
@@ -305,12 +350,15 @@ pub(crate) struct EarnerAward<'a> {
     pub(crate) image: &'a str,
     pub(crate) image_alt: &'a str,
     pub(crate) issued: String,
+    pub(crate) issued_text: String,
     pub(crate) expires: Option<String>,
+    pub(crate) expires_text: Option<String>,
     /// For the page's script, which judges expiry (the build cannot).
     pub(crate) expires_at: Option<String>,
     /// `valid` or `revoked`.
     pub(crate) status: &'static str,
     pub(crate) revoked_on: Option<String>,
+    pub(crate) revoked_on_text: Option<String>,
 }
 
 /// How far a learner is on a pathway: a badge they hold, or one they hold
@@ -360,20 +408,27 @@ pub(crate) struct Earner<'a> {
     pub(crate) href: String,
     pub(crate) name: &'a str,
     pub(crate) issued: String,
+    pub(crate) issued_text: String,
+    /// The exact expiry instant, for the page's script, and the day.
+    pub(crate) expires_at: Option<String>,
+    pub(crate) expires_text: Option<String>,
 }
 
 #[derive(Serialize)]
 pub(crate) struct AwardView<'a> {
     pub(crate) id: &'a str,
     pub(crate) recipient_name: Option<&'a str>,
+    /// The name, or "A recipient" when the award gives none.
+    pub(crate) recipient: String,
+    /// `YYYY-MM-DD` (for `<time datetime>`) and as people write it.
     pub(crate) issued: String,
+    pub(crate) issued_text: String,
     pub(crate) expires: Option<String>,
-    /// The exact expiry instant (RFC 3339), for the page's script.
+    pub(crate) expires_text: Option<String>,
+    /// The exact expiry instant (RFC 3339), for the page's script. Expiry
+    /// is not judged at build time (the output must not depend on the
+    /// clock): pages state the dates and a script compares with now.
     pub(crate) expires_at: Option<String>,
-    /// `valid` or `revoked`. Expiry is not judged at build time (the output
-    /// must not depend on the clock): pages state "valid until" and a script
-    /// in the page compares with today's date.
-    pub(crate) status: &'static str,
     pub(crate) revoked: Option<RevokedView<'a>>,
     pub(crate) narrative_html: Option<String>,
     pub(crate) evidence: Vec<EvidenceView<'a>>,
@@ -404,6 +459,7 @@ pub(crate) struct CheckItem<'a> {
 #[derive(Serialize)]
 pub(crate) struct RevokedView<'a> {
     pub(crate) on: String,
+    pub(crate) on_text: String,
     pub(crate) reason: &'a str,
 }
 
@@ -413,6 +469,14 @@ pub(crate) struct EvidenceView<'a> {
     pub(crate) name: Option<&'a str>,
     pub(crate) description: Option<&'a str>,
     pub(crate) narrative_html: Option<String>,
+}
+
+/// A site's own icon in `site/static/` (`favicon.svg`, `.png` or `.ico`).
+fn favicon(site: &Site) -> String {
+    ["favicon.svg", "favicon.png", "favicon.ico"]
+        .iter()
+        .find(|f| site.static_files.iter().any(|s| s == *f))
+        .map_or_else(|| layout::FAVICON.to_string(), |f| layout::static_file(f))
 }
 
 /// The site's view in `lang` (translated title and issuer description, or
@@ -447,12 +511,14 @@ pub(crate) fn site_view(site: &Site, lang: &str) -> SiteView {
             })
             .collect(),
         verify_href: layout::VERIFY_DIR,
+        favicon: favicon(site),
     }
 }
 
-/// A badge's view in `lang`: its texts translated where a translation
-/// exists, the default language's (listed in `untranslated`) elsewhere.
-pub(crate) fn badge_view(site: &Site, badge: &Badge, lang: &str) -> BadgeView {
+/// A badge's view in `lang` (with the UI strings of `lang`): its texts
+/// translated where a translation exists, the default language's (listed
+/// in `untranslated`) elsewhere.
+pub(crate) fn badge_view(site: &Site, badge: &Badge, lang: &str, strings: &Strings) -> BadgeView {
     let t = badge
         .translations
         .get(lang)
@@ -491,9 +557,12 @@ pub(crate) fn badge_view(site: &Site, badge: &Badge, lang: &str) -> BadgeView {
         criteria_html: markdown::to_html(&criteria),
         image: layout::badge_image(&badge.slug, badge.image.extension),
         image_alt,
-        achievement_type: badge.achievement_type.clone(),
+        achievement_type: badge
+            .achievement_type
+            .as_deref()
+            .map(|t| achievement_type(strings, t)),
         tags: badge.tags.clone(),
-        valid_for: badge.valid_for.map(|p| p.describe()),
+        valid_for: badge.valid_for.map(|p| strings.period(p)),
         alignments: badge
             .alignments
             .iter()
@@ -520,25 +589,46 @@ pub(crate) fn badge_view(site: &Site, badge: &Badge, lang: &str) -> BadgeView {
                 endorser_url: e.issuer_url.clone(),
                 comment_html: e.comment.as_deref().map(markdown::to_html),
                 issued: e.valid_from.get(..10).unwrap_or(&e.valid_from).to_string(),
+                issued_text: human_instant(strings, &e.valid_from),
             })
             .collect(),
     }
 }
 
-pub(crate) fn award_view<'a>(badge: &'a Badge, award: &'a Award) -> AwardView<'a> {
+/// An RFC 3339 instant (or a `YYYY-MM-DD` day) as people write its day;
+/// anything else as it is.
+pub(crate) fn human_instant(strings: &Strings, text: &str) -> String {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(at) = time::OffsetDateTime::parse(text, &Rfc3339) {
+        return strings.date(at);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, &format)
+        .map(|d| strings.date(d.midnight().assume_utc()))
+        .unwrap_or_else(|_| text.to_string())
+}
+
+pub(crate) fn award_view<'a>(
+    badge: &'a Badge,
+    award: &'a Award,
+    strings: &Strings,
+) -> AwardView<'a> {
     AwardView {
         id: &award.id,
         recipient_name: award.recipient.name.as_deref(),
+        recipient: award
+            .recipient
+            .name
+            .clone()
+            .unwrap_or_else(|| strings.get("someone").to_string()),
         issued: day(award.issued),
+        issued_text: strings.date(award.issued),
         expires: award.expires.map(day),
+        expires_text: award.expires.map(|at| strings.date(at)),
         expires_at: award.expires.map(timestamp),
-        status: if award.revoked.is_some() {
-            "revoked"
-        } else {
-            "valid"
-        },
         revoked: award.revoked.as_ref().map(|r| RevokedView {
             on: day(r.on),
+            on_text: strings.date(r.on),
             reason: &r.reason,
         }),
         narrative_html: award.narrative.as_deref().map(markdown::to_html),

@@ -8,6 +8,9 @@
 //! base URL are read from the local site folder when one is given, anything
 //! else over HTTPS ([`resolver`]).
 //!
+//! A credential may come as JSON or baked into a PNG or SVG badge image
+//! ([`bake`]).
+//!
 //! Nothing is printed here: [`run`] returns a [`Report`] for the CLI.
 
 pub mod did;
@@ -20,6 +23,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use crate::credential::bake;
 use crate::credential::canon::{Canonicalize, Canonicalizer};
 use crate::credential::integrity;
 use crate::credential::shapes::ShapeCache;
@@ -256,7 +260,8 @@ pub fn run(request: &Request) -> Result<Report, Error> {
         let mut documents: Vec<(String, Result<Value, String>, Option<PathBuf>)> = Vec::new();
         let mut site_folder = false;
         if path.starts_with("https://") || path.starts_with("http://") {
-            documents.push((path.clone(), resolver.fetch_json(path), None));
+            let document = resolver.fetch(path).and_then(|bytes| document(&bytes));
+            documents.push((path.clone(), document, None));
         } else if Path::new(path).is_dir() {
             site_folder = true;
             let dir = Path::new(path);
@@ -292,7 +297,10 @@ pub fn run(request: &Request) -> Result<Report, Error> {
             if !file.is_file() {
                 return Err(usage(format!("{path}: no such file, folder or URL")));
             }
-            documents.push((path.clone(), read_json(file), None));
+            let document = resolver::read_file(file, resolver::MAX_DOCUMENT)
+                .map_err(|e| format!("cannot read {path}: {e}"))
+                .and_then(|bytes| document(&bytes));
+            documents.push((path.clone(), document, None));
         }
         report.whole_site |= site_folder;
         for (label, document, assertion) in documents {
@@ -351,6 +359,19 @@ fn agree_with_assertion(verification: &mut Verification, assertion: &Path) {
             },
         ));
     }
+}
+
+/// A credential from a JSON file or from a baked PNG or SVG image.
+fn document(bytes: &[u8]) -> Result<Value, String> {
+    if bake::format_of(bytes).is_some() {
+        let found = bake::extract(bytes).map_err(|e| e.to_string())?;
+        let text = found
+            .credential
+            .ok_or("no Open Badges 3.0 credential is baked in this image")?;
+        return serde_json::from_str(&text)
+            .map_err(|e| format!("the baked credential is not JSON: {e}"));
+    }
+    serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))
 }
 
 fn read_json(path: &Path) -> Result<Value, String> {

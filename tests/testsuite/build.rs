@@ -82,7 +82,9 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(
-        names.iter().all(|n| !n.contains("rosette-")),
+        names
+            .iter()
+            .all(|n| !n.contains("rosette-new") && !n.contains("rosette-old")),
         "temporary folder left behind: {names:?}"
     );
 }
@@ -161,10 +163,22 @@ fn pages_show_what_the_data_says() {
     assert!(badge.contains("https://framework.example/skills#one"));
     let revoked = read("awards/alpha-3/index.html");
     assert!(
-        revoked.contains("Revoked")
-            && revoked.contains("Issued in error")
-            && revoked.contains("2026-04-01")
+        revoked.contains("<strong>Revoked</strong> on 1 April 2026: Issued in error."),
+        "{revoked}"
     );
+    assert!(
+        revoked.contains("awarded to <bdi>Alice</bdi>: revoked")
+            && !revoked.contains("</bdi> earned"),
+        "a revoked award does not say earned"
+    );
+    assert!(badge.contains("<dd>1 year after issue</dd>"), "{badge}");
+    assert!(
+        badge.contains("<dd>2 times</dd>"),
+        "revoked awards are not counted: {badge}"
+    );
+    assert!(read("index.html").contains("Awarded 2 times"));
+    assert!(read("index.html").contains("Not awarded yet"));
+    assert!(read("badges/beta/index.html").contains("<dd>not yet</dd>"));
     let expiring = read("awards/alpha-2/index.html");
     assert!(
         expiring.contains("2026-12-31")
@@ -278,17 +292,27 @@ fn hostile_text_is_escaped_everywhere() {
     assert!(all.contains("Tom &amp; Jerry"));
 }
 
+/// The build never reads the clock: award pages state dates, never
+/// "valid", and leave expiry and the status list to the page's script.
 #[test]
 fn award_pages_leave_expiry_to_the_browser() {
     let repo = repo(None);
     assert!(build(repo.path(), &[]).status.success());
     let page = fs::read_to_string(repo.path().join("public/awards/alpha-2/index.html")).unwrap();
     assert!(
-        page.contains("data-valid-until=\"2026-12-31T00:00:00Z\""),
+        page.contains("data-until=\"2026-12-31T00:00:00Z\""),
         "{page}"
     );
+    assert!(
+        page.contains("Issued on 1 February 2026; expires on 31 December 2026."),
+        "{page}"
+    );
+    assert!(!page.contains("✓") && !page.contains(">Valid"), "{page}");
     assert!(page.contains("<script src=\"../../award.js\" defer></script>"));
-    assert!(page.contains("<meta name=\"robots\" content=\"noindex\">"));
+    // Out of search engines, by name: link-preview crawlers may still read it.
+    assert!(page.contains("<meta name=\"googlebot\" content=\"noindex\">"));
+    assert!(page.contains("<meta name=\"bingbot\" content=\"noindex\">"));
+    assert!(!page.contains("name=\"robots\""), "{page}");
     assert!(repo.path().join("public/award.js").is_file());
 }
 
@@ -383,7 +407,10 @@ fn locked_builds_refuse_unrecorded_awards() {
     assert!(!repo.path().join("public").exists() && !repo.path().join("rosette.lock").exists());
     let output = rosette(repo.path(), &["check"]);
     assert!(output.status.success());
-    assert!(stdout(&output).contains("the next `rosette build` records them in rosette.lock"));
+    assert!(
+        stdout(&output)
+            .contains("`rosette lock` (or the next `rosette build`) records them in rosette.lock")
+    );
     assert_eq!(
         rosette(repo.path(), &["check", "--locked"]).status.code(),
         Some(1)
@@ -395,4 +422,35 @@ fn locked_builds_refuse_unrecorded_awards() {
             .status
             .success()
     );
+}
+
+/// A PNG badge smaller than pages show it is blurred: the build says so
+/// (it still builds). A site's own icon replaces the theme's.
+#[test]
+fn small_png_badges_are_warned_about_and_favicons_can_be_replaced() {
+    let repo = repo(None);
+    let small = resvg::tiny_skia::Pixmap::new(48, 48)
+        .unwrap()
+        .encode_png()
+        .unwrap();
+    fs::write(repo.path().join("badges/beta.png"), small).unwrap();
+    fs::write(repo.path().join("site/static/favicon.png"), b"\x89PNG").unwrap();
+    let output = build(repo.path(), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "warning: badges/beta.png is 48×48 pixels, but pages show it at 200×200: it will look blurred"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    let page = fs::read_to_string(repo.path().join("public/awards/alpha-1/index.html")).unwrap();
+    assert!(
+        page.contains("<link rel=\"icon\" href=\"../../static/favicon.png\">"),
+        "{page}"
+    );
+    // Its social preview still renders (scaled up), 1200×630.
+    let preview = fs::read(repo.path().join("public/badges/beta/preview.png")).unwrap();
+    let preview = resvg::tiny_skia::Pixmap::decode_png(&preview).unwrap();
+    assert_eq!((preview.width(), preview.height()), (1200, 630));
 }

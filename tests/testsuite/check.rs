@@ -87,7 +87,7 @@ fn the_base_fixture_is_valid() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
         stdout(&output),
-        "No problems: 2 badges, 3 awards.\nNew badges or awards: the next `rosette build` records them in rosette.lock.\n"
+        "No problems: 2 badges, 3 awards.\nNew badges or awards: `rosette lock` (or the next `rosette build`) records them in rosette.lock.\n"
     );
 }
 

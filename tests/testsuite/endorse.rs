@@ -83,7 +83,7 @@ fn an_endorsement_signed_by_the_digital_bazaar_stack_is_verified_and_attached() 
     // The badge page shows endorser and comment (Markdown, made safe).
     let page = std::fs::read_to_string(public.join("badges/alpha/index.html")).unwrap();
     assert!(
-        page.contains("<strong>Endorsed by Other Guild</strong>")
+        page.contains("<strong>Endorsed by <bdi>Other Guild</bdi></strong>")
             && page.contains("A <strong>rigorous</strong> badge &lt;script&gt;")
             && !page.contains("<script>alert"),
         "{page}"
@@ -275,7 +275,7 @@ fn two_rosette_sites_endorse_each_other() {
     let page = std::fs::read_to_string(b.path().join("public/badges/beta/index.html")).unwrap();
     assert!(
         page.contains(
-            "<a href=\"https://guild.example/\" rel=\"noopener\">Endorsed by Test Guild</a>"
+            "<strong>Endorsed by <a href=\"https://guild.example/\"><bdi>Test Guild</bdi></a></strong>"
         ) && page.contains("We accept <em>Beta</em> as our own."),
         "{page}"
     );

@@ -34,6 +34,22 @@ const RULES: &[(&str, &[&str])] = &[
             "site",
         ],
     ),
+    // serve builds, into memory, again and again: it sits beside cli.
+    (
+        "serve",
+        &[
+            "diagnostic",
+            "error",
+            "model",
+            "layout",
+            "output",
+            "credential",
+            "repo",
+            "verify",
+            "site",
+            "build",
+        ],
+    ),
     (
         "cli",
         &[
@@ -47,6 +63,7 @@ const RULES: &[(&str, &[&str])] = &[
             "verify",
             "site",
             "build",
+            "serve",
         ],
     ),
 ];

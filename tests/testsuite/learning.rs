@@ -71,11 +71,15 @@ fn every_page_exists_in_every_language_with_hreflang_links() {
         "<link rel=\"canonical\" href=\"{BASE}fr/badges/alpha/\">"
     )));
     // The language switcher: each language by its own name, this one current.
-    let switcher = between(&fr, "<nav class=\"languages\"", "</nav>");
+    let switcher = between(
+        &fr,
+        "<nav class=\"languages\" aria-label=\"Langues\">",
+        "</nav>",
+    );
     assert!(
         switcher.contains("<a href=\"../../../badges/alpha/\" lang=\"en\" hreflang=\"en\">English</a>")
             && switcher.contains(
-                "<a href=\"../../../fr/badges/alpha/\" lang=\"fr\" hreflang=\"fr\" aria-current=\"true\">Français</a>"
+                "<a href=\"../../../fr/badges/alpha/\" lang=\"fr\" hreflang=\"fr\" aria-current=\"page\">Français</a>"
             )
             && switcher.contains("<a href=\"../../../ar/badges/alpha/\" lang=\"ar\" hreflang=\"ar\">العربية</a>"),
         "{switcher}"
@@ -84,15 +88,17 @@ fn every_page_exists_in_every_language_with_hreflang_links() {
     // links that stay in French; files are shared by every language.
     for expected in [
         "<title>Alpha (fr) · Badges de la guilde de test</title>",
-        "<h1 id=\"badge-title\">Alpha (fr)</h1>",
+        "<h1 id=\"title\">Alpha (fr)</h1>",
         "<p class=\"lead\">Le premier badge.</p>",
         "Faire la <strong>première</strong> chose.",
         "alt=\"Un cercle\"",
         ">Accueil</a>",
-        "Émis par <a href=\"https://guild.example/\">",
-        "<a href=\"../../../fr/verify/\">Vérifier un certificat</a>",
-        "<a href=\"../../../fr/awards/alpha-1/\">Ada</a>",
+        "Délivré par <a href=\"https://guild.example/\">",
+        "<a href=\"../../../fr/verify/\">Vérifier une attestation</a>",
+        "<a href=\"../../../fr/awards/alpha-1/\"><bdi>Ada</bdi></a>",
         "<link rel=\"stylesheet\" href=\"../../../style.css\">",
+        // The French UI strings, for the page's scripts.
+        "<script src=\"../../../fr/strings.js\" defer></script>",
         "<a href=\"../../../badges/alpha/achievement.json\">",
     ] {
         assert!(fr.contains(expected), "{expected} in\n{fr}");
@@ -119,7 +125,7 @@ fn arabic_pages_are_right_to_left_and_untranslated_texts_are_marked() {
     let repo = built();
     let ar = page(&repo, "ar/badges/alpha/index.html");
     assert!(ar.contains("<html lang=\"ar\" dir=\"rtl\">"), "{ar}");
-    assert!(ar.contains("<h1 id=\"badge-title\">ألفا</h1>"), "{ar}");
+    assert!(ar.contains("<h1 id=\"title\">ألفا</h1>"), "{ar}");
     // `ar` translates only the name: the rest is English, said so, and
     // marked with its language for screen readers and browsers.
     assert!(
@@ -128,6 +134,10 @@ fn arabic_pages_are_right_to_left_and_untranslated_texts_are_marked() {
     );
     assert!(
         ar.contains("<div class=\"prose\" lang=\"en\"><p>Do the <strong>first</strong> thing.</p>"),
+        "{ar}"
+    );
+    assert!(
+        ar.contains("<li><a href=\"../../../ar/\">الرئيسية</a></li>"),
         "{ar}"
     );
     assert!(
@@ -141,7 +151,7 @@ fn arabic_pages_are_right_to_left_and_untranslated_texts_are_marked() {
     // A badge with no translation at all falls back entirely, marked too.
     let fr_beta = page(&repo, "fr/badges/beta/index.html");
     assert!(
-        fr_beta.contains("<h1 id=\"badge-title\" lang=\"en\">Beta</h1>")
+        fr_beta.contains("<h1 id=\"title\" lang=\"en\">Beta</h1>")
             && fr_beta.contains("Pas encore traduit"),
         "{fr_beta}"
     );
@@ -157,7 +167,7 @@ fn dates_are_written_in_the_page_language() {
     let fr = page(&repo, "fr/earners/ada/index.html");
     assert!(
         fr.contains("<time datetime=\"2026-01-15\">15 janvier 2026</time>")
-            && fr.contains("<time datetime=\"2026-03-01\">1er mars 2026</time>")
+            && fr.contains("<time datetime=\"2026-03-01\">1 mars 2026</time>")
             && fr.contains("jusqu’au 15 janvier 2027"),
         "{fr}"
     );
@@ -168,7 +178,7 @@ fn dates_are_written_in_the_page_language() {
     );
     let en = page(&repo, "earners/ada/index.html");
     assert!(
-        en.contains("<time datetime=\"2026-01-15\">January 15, 2026</time>"),
+        en.contains("<time datetime=\"2026-01-15\">15 January 2026</time>"),
         "{en}"
     );
 }
@@ -187,7 +197,12 @@ fn check_lists_what_is_untranslated_and_build_says_how_much() {
     ] {
         assert!(warnings.contains(expected), "{expected}\nin\n{warnings}");
     }
-    assert_eq!(warnings.matches("warning: ").count(), 8, "{warnings}");
+    // (Besides these, the fixture's plaintext emails are warned about.)
+    assert_eq!(
+        warnings.matches("translated into `").count(),
+        8,
+        "{warnings}"
+    );
     assert!(!warnings.contains("`alpha` is partly untranslated into `fr`"));
     let output = build(repo.path(), &[]);
     assert!(output.status.success());
@@ -201,7 +216,11 @@ fn check_lists_what_is_untranslated_and_build_says_how_much() {
     // A site of one language has nothing to translate and no language folders.
     let single = crate::common::repo(None);
     let output = rosette(single.path(), &["check"]);
-    assert!(!stderr(&output).contains("warning"), "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains("translated") && !stderr(&output).contains("no words for"),
+        "{}",
+        stderr(&output)
+    );
     assert!(build(single.path(), &[]).status.success());
     let home = std::fs::read_to_string(single.path().join("public/index.html")).unwrap();
     assert!(!home.contains("hreflang") && !home.contains("class=\"languages\""));
@@ -214,7 +233,7 @@ fn badge_pages_show_the_pathway_tree_with_criteria_and_the_home_page_lists_pathw
     let delta = page(&repo, "badges/delta/index.html");
     let tree = between(
         &delta,
-        "<section aria-labelledby=\"pathway-title\">",
+        "<section aria-labelledby=\"pathway\">",
         "</section>",
     );
     // delta requires gamma and beta; gamma requires 1 of alpha, beta; beta
@@ -247,11 +266,14 @@ fn badge_pages_show_the_pathway_tree_with_criteria_and_the_home_page_lists_pathw
     );
     assert!(!delta.contains("more: see each badge"), "{delta}");
     let alpha = page(&repo, "badges/alpha/index.html");
-    assert!(!alpha.contains("pathway-title"), "alpha requires nothing");
+    assert!(
+        !alpha.contains("aria-labelledby=\"pathway\""),
+        "alpha requires nothing"
+    );
     let home = page(&repo, "index.html");
     let pathways = between(
         &home,
-        "<section aria-labelledby=\"pathways-title\">",
+        "<section aria-labelledby=\"pathways\">",
         "</section>",
     );
     assert!(
@@ -264,7 +286,8 @@ fn badge_pages_show_the_pathway_tree_with_criteria_and_the_home_page_lists_pathw
     );
     let fr_home = page(&repo, "fr/index.html");
     assert!(
-        fr_home.contains("<a href=\"../fr/badges/gamma/\">Gamma (fr)</a> · Au moins 1 parmi :"),
+        fr_home
+            .contains("<a href=\"../fr/badges/gamma/\">Gamma (fr)</a> · Au moins 1 parmi\u{a0}:"),
         "{fr_home}"
     );
 }
@@ -273,9 +296,13 @@ fn badge_pages_show_the_pathway_tree_with_criteria_and_the_home_page_lists_pathw
 fn portfolios_list_the_awards_of_a_handle_with_pathway_progress() {
     let repo = built();
     let ada = page(&repo, "earners/ada/index.html");
-    assert!(ada.contains("<meta name=\"robots\" content=\"noindex\">"));
     assert!(
-        ada.contains("<h1 id=\"earner-title\">Portfolio of Ada Lovelace</h1>"),
+        ada.contains("<meta name=\"googlebot\" content=\"noindex\">")
+            && ada.contains("<meta name=\"bingbot\" content=\"noindex\">")
+    );
+    assert!(
+        ada.contains("<title>Portfolio of Ada Lovelace · Test Guild Badges</title>")
+            && ada.contains("<h1 id=\"title\">Portfolio of <bdi>Ada Lovelace</bdi></h1>"),
         "{ada}"
     );
     let awards = between(&ada, "<ul class=\"earner-awards\">", "</ul>");
@@ -288,20 +315,21 @@ fn portfolios_list_the_awards_of_a_handle_with_pathway_progress() {
         !awards.contains("alpha-2") && !awards.contains("alpha-3"),
         "{awards}"
     );
+    // Expiry is judged by award.js (data-until), which marks an expired
+    // award (see the browser test); the build claims no validity.
     assert!(
-        awards.contains("data-valid-until=\"2027-01-15T00:00:00Z\" data-expired=\"Expired\""),
+        awards.contains("<li data-until=\"2027-01-15T00:00:00Z\">")
+            && awards.contains("<time datetime=\"2026-01-15\">15 January 2026</time> <span class=\"muted\">until 15 January 2027</span>"),
         "{awards}"
     );
-    let progress = between(
-        &ada,
-        "<section aria-labelledby=\"progress-title\">",
-        "</section>",
-    );
+    assert!(!awards.contains("award-state"), "{awards}");
+    assert!(ada.contains("<script src=\"../../award.js\" defer></script>"));
+    let progress = between(&ada, "<section aria-labelledby=\"progress\">", "</section>");
     for expected in [
-        "<a href=\"../../badges/beta/\">Beta</a>:\n        Earned",
-        "<a href=\"../../badges/delta/\">Delta</a>:\n        1 of 2 required badges earned",
+        "<a href=\"../../badges/beta/\">Beta</a>:\nEarned",
+        "<a href=\"../../badges/delta/\">Delta</a>:\n1 of 2 required badges earned",
         "<li><a href=\"../../badges/gamma/\">Gamma</a> — Not yet</li>",
-        "<a href=\"../../badges/gamma/\">Gamma</a>:\n        1 of 1 required badges earned",
+        "<a href=\"../../badges/gamma/\">Gamma</a>:\n1 of 1 required badges earned",
     ] {
         assert!(progress.contains(expected), "{expected} in\n{progress}");
     }
@@ -326,7 +354,7 @@ fn portfolios_mark_revoked_awards_and_expired_ones_in_the_browser() {
     std::fs::write(&file, text).unwrap();
     assert!(build(repo.path(), &[]).status.success());
     let ada = std::fs::read_to_string(repo.path().join("public/earners/ada/index.html")).unwrap();
-    let item = between(&ada, "<li class=\"status-revoked\">", "</li>");
+    let item = between(&ada, "<li class=\"revoked\">", "</li>");
     assert!(
         item.contains("awards/gamma-1/")
             && item.contains("<strong class=\"award-state\">Revoked</strong>"),
@@ -335,27 +363,26 @@ fn portfolios_mark_revoked_awards_and_expired_ones_in_the_browser() {
     // A revoked award holds nothing: gamma's pathway still counts alpha
     // and beta, and gamma is not earned.
     assert!(
-        ada.contains("<a href=\"../../badges/gamma/\">Gamma</a>:\n        1 of 1"),
+        ada.contains("<a href=\"../../badges/gamma/\">Gamma</a>:\n1 of 1"),
         "{ada}"
     );
-    let public = repo.path().join("public").to_string_lossy().into_owned();
-    let run = |page: &str, now: &str| {
-        let output = crate::interop::node(&["award-js.mjs", &public, page, now, "--portfolio"]);
-        assert!(output.status.success(), "{}", stderr(&output));
-        stdout(&output).trim().to_string()
-    };
-    assert_eq!(
-        run("earners/ada", "2026-06-01T00:00:00Z"),
-        "status-valid|Valid"
+    // A revoked award is never judged for expiry by the page's script (it
+    // has no data-until); a valid one with an expiry is, with the state
+    // award.js replaces. The browser test (interop/browser/check.mjs) runs
+    // the script on a portfolio at a fixed clock.
+    assert!(!item.contains("data-until"), "{item}");
+    let alpha = between(&ada, "<li data-until=\"2027-01-15T00:00:00Z\">", "</li>");
+    assert!(alpha.contains("until 15 January 2027"), "{alpha}");
+    // The words the script writes come from the catalog of the page's
+    // language.
+    let fr = std::fs::read_to_string(repo.path().join("public/fr/earners/ada/index.html")).unwrap();
+    assert!(
+        fr.contains("<script src=\"../../../fr/strings.js\" defer></script>")
+            && fr.contains("jusqu’au 15 janvier 2027"),
+        "{fr}"
     );
-    assert_eq!(
-        run("earners/ada", "2027-01-15T00:00:00Z"),
-        "status-expired|Expired"
-    );
-    assert_eq!(
-        run("fr/earners/ada", "2027-02-01T00:00:00Z"),
-        "status-expired|Expiré"
-    );
+    let script = std::fs::read_to_string(repo.path().join("public/fr/strings.js")).unwrap();
+    assert!(script.contains("\"earner_expired\":\""), "{script}");
 }
 
 #[test]
@@ -364,7 +391,7 @@ fn award_pages_show_the_completion_standard_as_a_checklist() {
     let award = page(&repo, "awards/beta-1/index.html");
     let list = between(
         &award,
-        "<section aria-labelledby=\"completion-title\">",
+        "<section aria-labelledby=\"completion\">",
         "</section>",
     );
     assert!(
@@ -377,7 +404,7 @@ fn award_pages_show_the_completion_standard_as_a_checklist() {
     let badge = page(&repo, "badges/beta/index.html");
     let standard = between(
         &badge,
-        "<section aria-labelledby=\"completion-title\">",
+        "<section aria-labelledby=\"completion\">",
         "</section>",
     );
     assert!(
@@ -540,26 +567,48 @@ fn credentials_with_every_new_field_verify_in_independent_verifiers() {
     );
 }
 
+/// The page states the expiry instant; award.js says how many days are
+/// left in the last 30 (judged in the browser: the build never reads the
+/// clock), with words from the page language's `strings.js`. The browser
+/// test (interop/browser/check.mjs) runs it at a fixed clock.
 #[test]
 fn award_pages_say_how_many_days_are_left_in_the_last_thirty() {
     let repo = built();
-    let public = repo.path().join("public").to_string_lossy().into_owned();
-    let run = |now: &str| {
-        let output = crate::interop::node(&["award-js.mjs", &public, "alpha-2", now]);
-        assert!(output.status.success(), "{}", stderr(&output));
-        stdout(&output).trim().to_string()
-    };
-    // alpha-2 expires 2026-12-31T00:00:00Z.
-    assert_eq!(run("2026-11-30T00:00:00Z"), "status status-valid|static");
-    assert_eq!(
-        run("2026-12-01T00:00:00Z"),
-        "status status-valid|static (expires in 30 days)"
+    for (dir, strings, words) in [
+        (
+            "",
+            "strings.js",
+            "\"expires_in_other\":\"expires in {n} days\"",
+        ),
+        (
+            "fr/",
+            "fr/strings.js",
+            "\"expires_in_other\":\"expire dans {n} jours\"",
+        ),
+        (
+            "ar/",
+            "ar/strings.js",
+            "\"expires_in_one\":\"تنتهي صلاحيتها خلال يوم واحد\"",
+        ),
+    ] {
+        let award = page(&repo, &format!("{dir}awards/alpha-2/index.html"));
+        // alpha-2 expires 2026-12-31T00:00:00Z.
+        assert!(
+            award.contains("<article class=\"award\" id=\"award\" aria-labelledby=\"title\" data-until=\"2026-12-31T00:00:00Z\""),
+            "{award}"
+        );
+        assert!(award.contains("id=\"status\""), "{award}");
+        let script = page(&repo, strings);
+        assert!(script.contains(words), "{script}");
+    }
+    let script = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/award.js"),
+    )
+    .unwrap();
+    assert!(
+        script.contains("days > 0 && days <= 30") && script.contains("Math.ceil("),
+        "award.js judges the last 30 days, rounded up"
     );
-    assert_eq!(
-        run("2026-12-30T12:00:00Z"),
-        "status status-valid|static (expires in 1 days)"
-    );
-    assert!(run("2026-12-31T00:00:00Z").starts_with("status status-expired|"));
 }
 
 /// The tree is bounded: a long chain shows three levels and says so.
@@ -614,14 +663,14 @@ fn a_theme_adds_or_overrides_a_language() {
         .unwrap()
         .replace("[badge.translations.ar]", "[badge.translations.nl]");
     std::fs::write(&alpha, text).unwrap();
-    let i18n = repo.path().join("themes/mine/i18n");
-    std::fs::create_dir_all(&i18n).unwrap();
+    let strings = repo.path().join("themes/mine/strings");
+    std::fs::create_dir_all(&strings).unwrap();
     std::fs::write(
-        i18n.join("nl.toml"),
-        "name = \"Nederlands\"\ndate = \"{day} {month} {year}\"\nmonths = [\"januari\", \"februari\", \"maart\", \"april\", \"mei\", \"juni\", \"juli\", \"augustus\", \"september\", \"oktober\", \"november\", \"december\"]\n\n[text]\nhome = \"Start\"\nissued_by = \"Uitgegeven door\"\n",
+        strings.join("nl.toml"),
+        "language_name = \"Nederlands\"\ndate = \"{day} {month} {year}\"\nmonths = [\"januari\", \"februari\", \"maart\", \"april\", \"mei\", \"juni\", \"juli\", \"augustus\", \"september\", \"oktober\", \"november\", \"december\"]\nhome = \"Start\"\nfooter_issued_by = \"Uitgegeven door\"\n",
     )
     .unwrap();
-    std::fs::write(i18n.join("fr.toml"), "[text]\nhome = \"Page d’accueil\"\n").unwrap();
+    std::fs::write(strings.join("fr.toml"), "home = \"Page d’accueil\"\n").unwrap();
     let output = build(repo.path(), &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let nl = std::fs::read_to_string(repo.path().join("public/nl/earners/ada/index.html")).unwrap();
@@ -633,19 +682,23 @@ fn a_theme_adds_or_overrides_a_language() {
             && nl.contains("Badges earned"),
         "{nl}"
     );
+    assert!(
+        nl.contains("<a href=\"../../../nl/earners/ada/\" lang=\"nl\" hreflang=\"nl\" aria-current=\"page\">Nederlands</a>"),
+        "{nl}"
+    );
     let fr = std::fs::read_to_string(repo.path().join("public/fr/index.html")).unwrap();
     assert!(
-        fr.contains(">Page d’accueil</a>") && fr.contains("Émis par"),
+        fr.contains(">Page d’accueil</a>") && fr.contains("Délivré par"),
         "{fr}"
     );
     // A template asking for a word no catalog has.
     let templates = repo.path().join("themes/mine/templates");
     std::fs::create_dir_all(&templates).unwrap();
-    std::fs::write(templates.join("404.html"), "{{ t(key=\"nowhere\") }}\n").unwrap();
+    std::fs::write(templates.join("404.html"), "{{ t.nowhere }}\n").unwrap();
     let output = rosette(repo.path(), &["check"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("no words for `t(key=\"nowhere\")` in the theme's catalogs")
+        stderr(&output).contains("template error")
             && stderr(&output).contains("themes/mine/templates/404.html"),
         "{}",
         stderr(&output)
@@ -653,14 +706,14 @@ fn a_theme_adds_or_overrides_a_language() {
     std::fs::remove_file(templates.join("404.html")).unwrap();
     // A broken catalog, at its line.
     std::fs::write(
-        i18n.join("nl.toml"),
-        "name = \"Nederlands\"\ndir = \"sideways\"\n",
+        strings.join("nl.toml"),
+        "language_name = \"Nederlands\"\nhome = \n",
     )
     .unwrap();
     let output = rosette(repo.path(), &["check"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("--> themes/mine/i18n/nl.toml:2:7"),
+        stderr(&output).contains("--> themes/mine/strings/nl.toml:2:"),
         "{}",
         stderr(&output)
     );

@@ -19,13 +19,13 @@ const UNICODE_BASE: &str = "https://xn--exmple-cua.test/b%C3%A4dges/";
 /// `expires` (it checks both against the current time otherwise).
 const NOW: &str = "2026-06-01T00:00:00Z";
 
-fn ob2_dir() -> PathBuf {
+pub(crate) fn ob2_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("interop/ob2")
 }
 
 /// Runs interop/ob2/install.sh once per test binary (a no-op when the venv
 /// matches requirements.txt).
-fn validator_ready() {
+pub(crate) fn validator_ready() {
     static READY: OnceLock<()> = OnceLock::new();
     READY.get_or_init(|| {
         let script = ob2_dir().join("install.sh");

@@ -170,26 +170,26 @@ fn a_credential_signed_by_a_retired_key_still_verifies() {
     let output = rosette(repo.path(), &["keygen", "--out", "new.key"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
-    let public = text
-        .lines()
-        .find_map(|l| l.strip_prefix("public = \""))
-        .unwrap()
-        .trim_end_matches('"');
-    assert!(public.starts_with("z6Mk"));
-    assert!(
-        !text.contains(
-            fs::read_to_string(repo.path().join("new.key"))
-                .unwrap()
-                .trim()
-        ),
-        "keygen never prints the secret"
-    );
-
+    assert!(text.contains("site/site.toml as key `key-2`"), "{text}");
+    // keygen adds the public key to site.toml, after key-1.
     let site = repo.path().join("site/site.toml");
     let settings = fs::read_to_string(&site).unwrap();
+    let public = settings
+        .split("id = \"key-2\"\npublic = \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    assert!(public.starts_with("z6Mk"));
+    let secret = fs::read_to_string(repo.path().join("new.key")).unwrap();
+    assert!(
+        !text.contains(secret.trim()) && !settings.contains(secret.trim()),
+        "keygen never prints the secret, nor writes it to site.toml"
+    );
+
     let rotated = settings.replace(
         "public = \"z6MkitkSYBXwERkwFMiTpCZSr9bXkAkSq162jU3s2h7Yj3nV\"",
-        &format!("public = \"z6MkitkSYBXwERkwFMiTpCZSr9bXkAkSq162jU3s2h7Yj3nV\"\nretired = 2026-11-01\n\n[[keys]]\nid = \"key-2\"\npublic = \"{public}\""),
+        "public = \"z6MkitkSYBXwERkwFMiTpCZSr9bXkAkSq162jU3s2h7Yj3nV\"\nretired = 2026-11-01",
     );
     fs::write(&site, &rotated).unwrap();
     let output = build(repo.path(), &[]);
@@ -323,14 +323,21 @@ fn sha2_of(text: &str) -> Vec<u8> {
 }
 
 #[test]
-fn award_pages_show_verification_facts_and_link_the_json() {
+fn award_pages_link_the_json_and_the_verification_page() {
     let repo = repo(None);
     assert!(build(repo.path(), &[]).status.success());
     let page = fs::read_to_string(repo.path().join("public/awards/alpha-2/index.html")).unwrap();
     assert!(page.contains("href=\"credential.json\""), "{page}");
-    assert!(page.contains("did:web:example.test:badges"));
-    assert!(page.contains("did:web:example.test:badges#key-1"));
-    assert!(page.contains("2026-02-01T09:30:00Z"));
+    assert!(page.contains("href=\"assertion.json\""), "{page}");
+    assert!(
+        page.contains(
+            "href=\"../../verify/?url=../awards/alpha-2/credential.json\">Verify this badge</a>"
+        ),
+        "{page}"
+    );
+    let verify = fs::read_to_string(repo.path().join("public/verify/index.html")).unwrap();
+    assert!(verify.contains("did:web:example.test:badges"));
+    assert!(verify.contains("did:web:example.test:badges#key-1"));
     let badge = fs::read_to_string(repo.path().join("public/badges/alpha/index.html")).unwrap();
     assert!(badge.contains("href=\"achievement.json\""));
 }

@@ -57,6 +57,15 @@ pub fn key_id(value: &str) -> Result<(), String> {
     }
 }
 
+/// LinkedIn organisation ids are numbers (`linkedin.com/company/<id>/admin`).
+pub fn linkedin_org_id(value: &str) -> Result<String, String> {
+    if !value.is_empty() && value.len() <= 20 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(value.to_string())
+    } else {
+        Err("LinkedIn's numeric organisation id, such as `1337` (the number in the company page's admin URL)".into())
+    }
+}
+
 /// A non-empty text after trimming.
 pub fn text(value: &str) -> Result<(), String> {
     if value.trim().is_empty() {
@@ -513,5 +522,13 @@ mod tests {
         assert!(did("did:key:").is_err() && did("mailto:x").is_err() && did("did:k y:z").is_err());
         assert!(achievement_type("Badge").is_ok() && achievement_type("ext:Hackathon").is_ok());
         assert!(achievement_type("badge").is_err() && achievement_type("ext:").is_err());
+    }
+
+    #[test]
+    fn linkedin_organisation_ids_are_numbers() {
+        assert_eq!(linkedin_org_id("1337").unwrap(), "1337");
+        for bad in ["", "acme", "12 34", "-1", "123456789012345678901"] {
+            assert!(linkedin_org_id(bad).is_err(), "{bad}");
+        }
     }
 }

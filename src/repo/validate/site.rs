@@ -194,6 +194,10 @@ fn issuer(c: &mut Checker, input: &SiteFile, loaded: &Loaded) -> Option<Issuer> 
     let url = c.check(F, "issuer.url", &i.url, rules::web_url);
     let email = c.check(F, "issuer.email", &i.email, rules::email);
     let description = c.optional_long_text(F, "issuer.description", &i.description);
+    let linkedin_org_id = i
+        .linkedin_org_id
+        .as_ref()
+        .map(|id| c.check(F, "issuer.linkedin_org_id", id, rules::linkedin_org_id));
     let mut image_ok = true;
     if let Some(image) = &i.image {
         let path = image.get_ref();
@@ -243,6 +247,10 @@ fn issuer(c: &mut Checker, input: &SiteFile, loaded: &Loaded) -> Option<Issuer> 
         url: url?.to_string(),
         email: email.map(|()| i.email.get_ref().clone())?,
         description,
+        linkedin_org_id: match linkedin_org_id {
+            Some(checked) => Some(checked?),
+            None => None,
+        },
         image: if image_ok {
             i.image.as_ref().map(|s| s.get_ref().clone())
         } else {

@@ -1,12 +1,26 @@
 //! A badge page: what it is, how to earn it (its pathway, its completion
 //! standard), who endorses it, who earned it (only earners with a public
-//! name), and its machine-readable files.
+//! name, never revoked awards), and its machine-readable files.
 
 use super::{Lang, Pages, pathway};
 use crate::layout;
-use crate::model::{Badge, day};
+use crate::model::{Badge, day, timestamp};
 use crate::site::render::RenderError;
+use crate::site::strings::Strings;
 use crate::site::view::{Body, Earner, FileLink};
+
+/// Awards that count: revoked ones do not.
+fn standing(badge: &Badge) -> usize {
+    badge.awards.iter().filter(|a| a.revoked.is_none()).count()
+}
+
+/// "Awarded 3 times", revoked awards not counted.
+pub(super) fn awarded_text(strings: &Strings, badge: &Badge) -> String {
+    match standing(badge) {
+        0 => strings.get("awarded_none").to_string(),
+        n => strings.count("awarded", n as u64),
+    }
+}
 
 pub(super) fn render(
     pages: &Pages<'_>,
@@ -14,6 +28,8 @@ pub(super) fn render(
     badge: &Badge,
 ) -> Result<Vec<u8>, RenderError> {
     let dir = layout::badge_dir(&badge.slug);
+    let root = layout::root_of(&format!("{}{dir}", lang.prefix));
+    let strings = &lang.strings;
     let earners = badge
         .awards
         .iter()
@@ -24,36 +40,37 @@ pub(super) fn render(
                 href: layout::award_dir(&a.id),
                 name,
                 issued: day(a.issued),
+                issued_text: strings.date(a.issued),
+                expires_at: a.expires.map(timestamp),
+                expires_text: a.expires.map(|at| strings.date(at)),
             })
         })
         .collect();
-    let root = layout::root_of(&format!("{}{dir}", lang.prefix));
     let files = match pages.signing {
         Some(_) => vec![
             FileLink {
-                label: "Open Badges 3.0 achievement (JSON)",
+                label: strings.get("achievement_json").to_string(),
                 href: from_page(&dir, &root, &lang.prefix, &layout::achievement(&badge.slug)),
             },
             FileLink {
-                label: "Open Badges 2.0 badge class (JSON)",
+                label: strings.get("badgeclass_json").to_string(),
                 href: from_page(&dir, &root, &lang.prefix, &layout::badge_class(&badge.slug)),
             },
         ],
         None => Vec::new(),
     };
     let view = lang.badge_view(badge);
-    let image = layout::badge_image(&badge.slug, badge.image.extension);
-    let meta = pages.meta(
-        lang,
-        &dir,
-        view.name.clone(),
-        &view.description,
-        Some(image),
-    );
+    let mut meta = pages.meta(lang, &dir, view.name.clone(), &view.description);
+    meta.image = Some(pages.badge_image_meta(lang, badge));
     let body = Body::Badge {
         badge: view,
         earners,
-        award_count: badge.awards.len(),
+        award_count: standing(badge),
+        awarded_text: awarded_text(strings, badge),
+        awarded_times: match standing(badge) {
+            0 => strings.get("times_none").to_string(),
+            n => strings.count("times", n as u64),
+        },
         files: &files,
         pathway: pathway::tree(pages.site, lang, badge),
     };

@@ -10,7 +10,6 @@ use std::collections::BTreeSet;
 use super::{Lang, Pages};
 use crate::layout;
 use crate::model::{Award, Badge, day, timestamp};
-use crate::site::i18n::fill;
 use crate::site::render::RenderError;
 use crate::site::view::{
     Body, EarnerAward, EarnerView, ProgressBadge, ProgressGroup, ProgressView,
@@ -41,7 +40,9 @@ pub(super) fn render(
                 image: &view.image,
                 image_alt: &view.image_alt,
                 issued: day(award.issued),
+                issued_text: lang.strings.date(award.issued),
                 expires: award.expires.map(day),
+                expires_text: award.expires.map(|at| lang.strings.date(at)),
                 expires_at: award.expires.map(timestamp),
                 status: if award.revoked.is_some() {
                     "revoked"
@@ -49,6 +50,7 @@ pub(super) fn render(
                     "valid"
                 },
                 revoked_on: award.revoked.as_ref().map(|r| day(r.on)),
+                revoked_on_text: award.revoked.as_ref().map(|r| lang.strings.date(r.on)),
             }
         })
         .collect();
@@ -59,11 +61,12 @@ pub(super) fn render(
         .map(|(b, _)| b.slug.as_str())
         .collect();
     let pathways = progress(pages, lang, &held, awards);
-    let title = fill(
-        &pages.words(lang, "portfolio_of"),
-        &[("name".into(), name.unwrap_or(handle).to_string())],
-    );
-    let meta = pages.meta(lang, &dir, title.clone(), &title, None);
+    let title = lang
+        .strings
+        .fill("portfolio_of", &[("name", name.unwrap_or(handle))]);
+    let mut meta = pages.meta(lang, &dir, title.clone(), &title);
+    // Portfolios name people, as award pages do.
+    meta.noindex = true;
     let body = Body::Earner {
         earner: EarnerView {
             handle,

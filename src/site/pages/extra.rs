@@ -14,7 +14,7 @@ pub(super) fn render(
     page: &Page,
 ) -> Result<Vec<u8>, RenderError> {
     let dir = layout::page_dir(&page.slug);
-    let meta = pages.meta(lang, &dir, page.title.clone(), &page.title, None);
+    let meta = pages.meta(lang, &dir, page.title.clone(), &page.title);
     let body = Body::Markdown {
         page_title: &page.title,
         content_html: markdown::to_html(&page.markdown),

@@ -25,7 +25,7 @@ pub(super) fn render(pages: &Pages<'_>, lang: &Lang<'_>) -> Result<Vec<u8>, Rend
                 description: &view.description,
                 image: layout::badge_image(&b.slug, b.image.extension),
                 image_alt: &view.image_alt,
-                award_count: b.awards.len(),
+                awarded_text: super::badge::awarded_text(&lang.strings, b),
                 tags: &b.tags,
             }
         })
@@ -41,13 +41,7 @@ pub(super) fn render(pages: &Pages<'_>, lang: &Lang<'_>) -> Result<Vec<u8>, Rend
             groups: pathway::direct(site, lang, b),
         })
         .collect();
-    let meta = pages.meta(
-        lang,
-        "",
-        lang.view.title.clone(),
-        description,
-        site.issuer.image.clone(),
-    );
+    let meta = pages.meta(lang, "", lang.view.title.clone(), description);
     pages.render(
         lang,
         "",

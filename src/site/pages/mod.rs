@@ -1,8 +1,8 @@
 //! The pages of a site, one file per kind. [`Pages`] holds what every page
-//! shares (compiled templates, the site's view, the badges' rendered
-//! criteria, in each language); the build asks it for award pages one by
-//! one (they are most of a site and are written as they are made) and for
-//! the rest at once.
+//! shares (compiled templates, the site's view, the UI strings, the badges'
+//! rendered criteria, in each language, and their social previews); the
+//! build asks it for award pages one by one (they are most of a site and
+//! are written as they are made) and for the rest at once.
 //!
 //! A site of several languages has every page in each: the default
 //! language's at the root, each further language's under `<lang>/`
@@ -21,12 +21,15 @@ mod verify;
 
 use std::collections::BTreeMap;
 
-use super::i18n::Language;
+use rayon::prelude::*;
+
+use super::preview;
 use super::render::{RenderError, Renderer, put};
+use super::strings::Strings;
 use super::theme::Theme;
 use super::view::{
-    Alternate, BadgeView, Body, Frame, LanguageLink, PageMeta, Signing, SiteView, badge_view,
-    site_view,
+    Alternate, BadgeView, Body, Frame, ImageMeta, LanguageLink, PageMeta, Signing, SiteView,
+    badge_view, site_view,
 };
 use crate::layout;
 use crate::model::{Award, Badge, Site, Slot};
@@ -39,6 +42,8 @@ pub struct Pages<'a> {
     renderer: Renderer,
     /// One per language of the site, the default first.
     langs: Vec<Lang<'a>>,
+    /// Badge slug → its social preview PNG, for images that render.
+    previews: BTreeMap<&'a str, Vec<u8>>,
     signing: Option<&'a Signing>,
     slots: &'a BTreeMap<String, Slot>,
     /// Handle → the awards that carry it, oldest first.
@@ -54,35 +59,53 @@ struct Lang<'a> {
     /// `""` for the default language, `<lang>/` for the others.
     prefix: String,
     view: SiteView,
+    strings: Strings,
+    /// `strings` as templates see it (`t`).
+    t: serde_json::Value,
     /// Badge slug → its view in this language (criteria rendered once).
     badges: BTreeMap<&'a str, BadgeView>,
-    words: Language,
 }
 
 impl<'a> Pages<'a> {
-    /// Compiles the theme's templates; `signing` is `None` for a site built
-    /// without keys.
+    /// Compiles the theme's templates, reads its strings in each language
+    /// and renders the badges' social previews; `signing` is `None` for a
+    /// site built without keys.
     pub fn new(
         site: &'a Site,
         theme: &'a Theme,
         signing: Option<&'a Signing>,
         slots: &'a BTreeMap<String, Slot>,
     ) -> Result<Self, RenderError> {
-        let langs = site
-            .languages
-            .iter()
-            .map(|code| Lang {
+        let mut langs = Vec::with_capacity(site.languages.len());
+        for code in &site.languages {
+            let strings =
+                Strings::for_language(code, &theme.strings).map_err(RenderError::Template)?;
+            langs.push(Lang {
                 code,
                 prefix: layout::language_dir(code, &site.language),
                 view: site_view(site, code),
+                t: strings.as_value(),
                 badges: site
                     .badges
                     .iter()
-                    .map(|b| (b.slug.as_str(), badge_view(site, b, code)))
+                    .map(|b| (b.slug.as_str(), badge_view(site, b, code, &strings)))
                     .collect(),
-                words: theme.catalog.language(code),
+                strings,
+            });
+        }
+        let previews = site
+            .badges
+            .par_iter()
+            .filter_map(|b| {
+                let bytes = std::fs::read(&b.image.source).ok()?;
+                let png = preview::render(&bytes, b.image.extension).ok()?;
+                Some((b.slug.as_str(), png))
             })
             .collect();
+        let mut renderer = Renderer::new(theme)?;
+        if let [only] = langs.as_slice() {
+            renderer.globals(&only.view, &only.t);
+        }
         let mut earners: BTreeMap<&str, Vec<(&Badge, &Award)>> = BTreeMap::new();
         for (badge, award) in site.awards() {
             if let Some(handle) = award.recipient.handle.as_deref() {
@@ -101,8 +124,9 @@ impl<'a> Pages<'a> {
         Ok(Pages {
             site,
             theme,
-            renderer: Renderer::new(theme, &site.languages)?,
+            renderer,
             langs,
+            previews,
             signing,
             slots,
             earners,
@@ -115,8 +139,18 @@ impl<'a> Pages<'a> {
         award::render(self, &self.langs[0], badge, award)
     }
 
-    /// The page of one award in each further language: (path, bytes).
-    /// Empty for a site of one language.
+    /// The award pages of each further language an award has, besides
+    /// [`Pages::award`]: their paths (empty for a site of one language).
+    pub fn award_translation_paths(&self, id: &str) -> Vec<String> {
+        self.langs[1..]
+            .iter()
+            .map(|lang| format!("{}{}", lang.prefix, layout::award_page(id)))
+            .collect()
+    }
+
+    /// The page of one award in each further language: (path, bytes), in
+    /// the order of [`Pages::award_translation_paths`]. Empty for a site of
+    /// one language.
     pub fn award_translations(
         &self,
         badge: &Badge,
@@ -132,9 +166,10 @@ impl<'a> Pages<'a> {
     }
 
     /// Every page and file except the award pages: in each language the
-    /// home, badge pages, portfolios, extra pages and verification page;
-    /// then 404, the theme's and the site's static files, badge images,
-    /// `.nojekyll`, `robots.txt`, `sitemap.xml`.
+    /// home, badge pages, portfolios, extra pages, verification page and
+    /// `strings.js`; then the badges' social previews, 404, the theme's and
+    /// the site's static files, badge images, `.nojekyll`, `robots.txt`,
+    /// `sitemap.xml`.
     pub fn write_rest(&self, sink: &dyn Sink) -> Result<(), RenderError> {
         for lang in &self.langs {
             let at = |path: &str| format!("{}{path}", lang.prefix);
@@ -161,6 +196,12 @@ impl<'a> Pages<'a> {
                 )?;
             }
             put(sink, &at(layout::VERIFY_PAGE), &verify::render(self, lang)?)?;
+            put(sink, &at(layout::STRINGS_SCRIPT), &lang.strings.script())?;
+        }
+        for badge in &self.site.badges {
+            if let Some(png) = self.previews.get(badge.slug.as_str()) {
+                put(sink, &layout::badge_preview(&badge.slug), png)?;
+            }
         }
         put(sink, layout::NOT_FOUND, &not_found::render(self)?)?;
         super::files::write(self.site, self.theme, &self.renderer, sink)
@@ -168,21 +209,22 @@ impl<'a> Pages<'a> {
 
     /// Metadata of the page at `dir` (a folder path of the default
     /// language, or a file for 404) in `lang`.
-    fn meta(
-        &self,
-        lang: &Lang<'_>,
-        dir: &str,
-        title: String,
-        description: &str,
-        image: Option<String>,
-    ) -> PageMeta {
+    fn meta(&self, lang: &Lang<'_>, dir: &str, title: String, description: &str) -> PageMeta {
         let urls = layout::Urls::new(&self.site.base_url);
         let several = self.langs.len() > 1;
         PageMeta {
             url: urls.of(&format!("{}{dir}", lang.prefix)),
             title,
             description: description.to_string(),
-            image_url: image.map(|i| urls.of(&i)),
+            image: self.site.issuer.image.as_ref().map(|image| ImageMeta {
+                url: urls.of(image),
+                width: None,
+                height: None,
+                alt: lang
+                    .strings
+                    .fill("logo_alt", &[("issuer", &self.site.issuer.name)]),
+            }),
+            noindex: false,
             alternates: if several {
                 self.langs
                     .iter()
@@ -198,28 +240,39 @@ impl<'a> Pages<'a> {
         }
     }
 
-    /// Where the page at `dir` (of the default language) is in `lang`: its
-    /// roots and the language switcher.
-    fn frame<'l>(&self, lang: &'l Lang<'_>, dir: &str, root: &'l str) -> Frame<'l> {
-        let languages = if self.langs.len() > 1 {
-            self.langs
-                .iter()
-                .map(|l| LanguageLink {
-                    code: l.code.to_string(),
-                    name: l.words.name.clone(),
-                    href: format!("{root}{}{dir}", l.prefix),
-                    current: l.code == lang.code,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+    /// The Open Graph image of a badge's pages: its social preview, or the
+    /// badge image when the preview could not be rendered.
+    fn badge_image_meta(&self, lang: &Lang<'_>, badge: &Badge) -> ImageMeta {
+        let urls = layout::Urls::new(&self.site.base_url);
+        let alt = lang.badge_view(badge).image_alt.clone();
+        match self.previews.get(badge.slug.as_str()) {
+            Some(_) => ImageMeta {
+                url: urls.badge_preview(&badge.slug),
+                width: Some(preview::WIDTH),
+                height: Some(preview::HEIGHT),
+                alt,
+            },
+            None => ImageMeta {
+                url: urls.badge_image(&badge.slug, badge.image.extension),
+                width: None,
+                height: None,
+                alt,
+            },
+        }
+    }
+
+    /// Where a page of `lang` is, for a page whose links start with `root`
+    /// (without a language switcher).
+    fn frame<'l>(&'l self, lang: &'l Lang<'_>, root: &'l str) -> Frame<'l> {
+        let one = self.langs.len() == 1;
         Frame {
+            site: (!one).then_some(&lang.view),
+            t: (!one).then_some(&lang.t),
             root,
             lang_root: format!("{root}{}", lang.prefix),
             lang: lang.code,
-            dir: lang.words.dir.as_str(),
-            languages,
+            dir: lang.strings.dir(),
+            languages: &[],
         }
     }
 
@@ -232,13 +285,22 @@ impl<'a> Pages<'a> {
         body: Body<'_>,
     ) -> Result<Vec<u8>, RenderError> {
         let root = layout::root_of(&format!("{}{dir}", lang.prefix));
-        let frame = self.frame(lang, dir, &root);
-        self.renderer.page(&lang.view, frame, meta, body)
-    }
-
-    /// The words of the theme for `key` in `lang` (English when missing).
-    fn words(&self, lang: &Lang<'_>, key: &str) -> String {
-        lang.words.text(key).unwrap_or(key).to_string()
+        let switcher: Vec<LanguageLink> = if self.langs.len() > 1 {
+            self.langs
+                .iter()
+                .map(|l| LanguageLink {
+                    code: l.code.to_string(),
+                    name: l.strings.get("language_name").to_string(),
+                    href: format!("{root}{}{dir}", l.prefix),
+                    current: l.code == lang.code,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut frame = self.frame(lang, &root);
+        frame.languages = &switcher;
+        self.renderer.page(frame, meta, body)
     }
 }
 

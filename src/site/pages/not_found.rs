@@ -8,9 +8,11 @@ use crate::site::view::Body;
 
 pub(super) fn render(pages: &Pages<'_>) -> Result<Vec<u8>, RenderError> {
     let lang = &pages.langs[0];
-    let title = pages.words(lang, "page_not_found");
-    let meta = pages.meta(lang, layout::NOT_FOUND, title.clone(), &title, None);
-    let mut frame = pages.frame(lang, layout::NOT_FOUND, &pages.site.base_url);
-    frame.languages.clear();
-    pages.renderer.page(&lang.view, frame, meta, Body::Empty {})
+    let title = lang.strings.get("not_found").to_string();
+    let mut meta = pages.meta(lang, layout::NOT_FOUND, title.clone(), &title);
+    // One address for every missing page: no alternates.
+    meta.alternates.clear();
+    meta.default_url = None;
+    let frame = pages.frame(lang, &pages.site.base_url);
+    pages.renderer.page(frame, meta, Body::Empty {})
 }

@@ -1,0 +1,251 @@
+//! Fingerprints: what an award's files depend on, as one digest, so a build
+//! can keep the files of every award whose fingerprint did not change
+//! ([`crate::output::Sink::reuse`]) instead of signing and rendering it
+//! again.
+//!
+//! An award's files (its page, credential and assertion) are made from:
+//!
+//! - the site: everything of `site/site.toml` (its languages and
+//!   translations too) and the site's pages list (not the other badges or
+//!   awards), the theme's templates and strings files, the signing facts
+//!   and key, Rosette's version;
+//! - its badge, without the badge's awards, and the names of the badges it
+//!   requires (its credential's prerequisites name them);
+//! - the award itself and its status slot.
+//!
+//! Nothing else: `site::pages::award` and `credential::issue` read no
+//! other award, and of other badges only the names of required ones. The fingerprint is a SHA-256 of the
+//! `Debug` form of exactly those values, with every struct taken apart
+//! field by field so that a field added to the model must be placed here
+//! (or the build does not compile). Where a value is left out, the comment
+//! says why: the spans and file names of records only locate problems in
+//! reports, and moving the repository changes no output.
+//!
+//! `ROSETTE_CHECK_REUSE=1` (set by the test suite) makes every kept award
+//! be made again and compared, so a fingerprint that misses a dependency
+//! fails the tests instead of publishing a stale file.
+
+use std::fmt::{self, Debug, Write as _};
+
+use sha2::{Digest as _, Sha256};
+
+use crate::model::{Award, Badge, BadgeImage, Site, Slot};
+use crate::output::Digest;
+use crate::site::Theme;
+use crate::site::view::Signing;
+
+/// Bump when what a fingerprint covers changes meaning.
+const MEMO_FORMAT: u32 = 2;
+
+/// A SHA-256 that `Debug` values are written into.
+struct Hasher(Sha256);
+
+impl fmt::Write for Hasher {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl Hasher {
+    fn new(kind: &str) -> Self {
+        let mut hasher = Hasher(Sha256::new());
+        hasher.field("kind", &kind);
+        hasher.field("format", &MEMO_FORMAT);
+        hasher.field("rosette", &env!("CARGO_PKG_VERSION"));
+        hasher
+    }
+
+    /// Writes `name=value;` with a length-safe `Debug` form (strings are
+    /// quoted and escaped by `Debug`, so fields cannot run into each other).
+    fn field(&mut self, name: &str, value: &dyn Debug) {
+        let _ = write!(self, "{name}={value:?};");
+    }
+
+    fn finish(self) -> Digest {
+        self.0.finalize().into()
+    }
+}
+
+/// What every award's files depend on besides their badge and themselves.
+pub(super) fn site(
+    site: &Site,
+    theme: &Theme,
+    signing: Option<&Signing>,
+    signer: Option<(&str, [u8; 32])>,
+) -> Digest {
+    let Site {
+        base_url,
+        title,
+        language,
+        languages,
+        declares_languages,
+        translations,
+        theme: theme_name,
+        recipients,
+        issuer,
+        keys,
+        pages,
+        badges: _, // each award depends on its own badge only
+        static_files,
+        root: _,  // where the repository is changes no output
+        spans: _, // locations for reports
+    } = site;
+    let mut h = Hasher::new("site");
+    h.field("base_url", base_url);
+    h.field("title", title);
+    h.field("language", language);
+    h.field("languages", languages);
+    h.field("declares_languages", declares_languages);
+    h.field("translations", translations);
+    h.field("theme", theme_name);
+    h.field("recipients", recipients);
+    h.field("issuer", issuer);
+    h.field("keys", keys);
+    h.field("pages", pages);
+    h.field("static_files", static_files);
+    for template in &theme.templates {
+        h.field("template", &(&template.name, &template.source));
+    }
+    for strings in &theme.strings {
+        h.field("strings", strings);
+    }
+    h.field("signing", &signing);
+    h.field("signer", &signer);
+    h.finish()
+}
+
+/// What an award's files depend on in its badge: all of it but its awards,
+/// with the names of the badges it requires (in every language).
+pub(super) fn badge(site: &Site, badge: &Badge) -> Digest {
+    let Badge {
+        slug,
+        name,
+        description,
+        criteria,
+        image:
+            BadgeImage {
+                source: _, // read for the badge's own files; awards use the extension
+                extension,
+            },
+        image_alt,
+        achievement_type,
+        tags,
+        valid_for,
+        alignments,
+        requires,
+        requires_any,
+        completion,
+        translations,
+        endorsements,
+        endorser_documents,
+        awards: _, // an award depends on itself, not on the others
+        file: _,   // locations for reports
+        spans: _,
+    } = badge;
+    let mut h = Hasher::new("badge");
+    h.field("slug", slug);
+    h.field("name", name);
+    h.field("description", description);
+    h.field("criteria", criteria);
+    h.field("extension", extension);
+    h.field("image_alt", image_alt);
+    h.field("achievement_type", achievement_type);
+    h.field("tags", tags);
+    h.field("valid_for", valid_for);
+    h.field("alignments", alignments);
+    h.field("requires", requires);
+    h.field("requires_any", requires_any);
+    h.field("completion", completion);
+    h.field("translations", translations);
+    h.field("endorsements", endorsements);
+    h.field("endorser_documents", endorser_documents);
+    for slug in badge.required_slugs() {
+        let required = site.badge(slug).map(|b| (&b.name, &b.translations));
+        h.field("required", &(slug, required));
+    }
+    h.finish()
+}
+
+/// The fingerprint of an award's files.
+pub(super) fn award(site: &Digest, badge: &Digest, award: &Award, slot: Option<&Slot>) -> Digest {
+    let Award {
+        id,
+        recipient,
+        issued,
+        expires,
+        narrative,
+        evidence,
+        revoked,
+        file: _,  // locations for reports
+        spans: _, // shift when an earlier award of the same file is edited
+    } = award;
+    let mut h = Hasher::new("award");
+    h.field("site", site);
+    h.field("badge", badge);
+    h.field("id", id);
+    h.field("recipient", recipient);
+    h.field("issued", issued);
+    h.field("expires", expires);
+    h.field("narrative", narrative);
+    h.field("evidence", evidence);
+    h.field("revoked", revoked);
+    h.field("slot", &slot);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> crate::build::Plan {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base");
+        crate::build::plan(&root, None).unwrap()
+    }
+
+    #[test]
+    fn fingerprints_change_with_what_the_files_show_and_not_with_positions() {
+        let plan = plan();
+        let (badge, award_) = plan.site.awards().next().unwrap();
+        let theme = Theme::default();
+        let s = site(&plan.site, &theme, None, None);
+        let b = super::badge(&plan.site, badge);
+        let base = award(&s, &b, award_, None);
+        assert_eq!(base, award(&s, &b, award_, None), "deterministic");
+
+        let mut moved = award_.clone();
+        moved.spans.values_mut().for_each(|span| *span = 1000..1001);
+        moved.file = "badges/elsewhere.toml".into();
+        assert_eq!(award(&s, &b, &moved, None), base, "positions do not count");
+
+        let mut renamed = award_.clone();
+        renamed.recipient.name = Some("Someone else".into());
+        assert_ne!(award(&s, &b, &renamed, None), base);
+
+        let slot = Slot { list: 1, index: 7 };
+        assert_ne!(award(&s, &b, award_, Some(&slot)), base);
+
+        let mut other_badge = badge.clone();
+        other_badge.description.push('!');
+        assert_ne!(
+            award(&s, &super::badge(&plan.site, &other_badge), award_, None),
+            base
+        );
+        other_badge = badge.clone();
+        other_badge.awards.clear();
+        assert_eq!(
+            super::badge(&plan.site, &other_badge),
+            b,
+            "the badge's awards do not count"
+        );
+
+        let mut other_site = plan.site.clone();
+        other_site.title.push('!');
+        assert_ne!(site(&other_site, &theme, None, None), s);
+        other_site = plan.site.clone();
+        other_site.badges.clear();
+        other_site.root = "/elsewhere".into();
+        assert_eq!(site(&other_site, &theme, None, None), s);
+        assert_ne!(site(&plan.site, &theme, None, Some(("key-1", [0; 32]))), s);
+    }
+}

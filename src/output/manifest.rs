@@ -1,0 +1,271 @@
+//! What a built site holds: every file with its size and SHA-256, and the
+//! fingerprints of the units (awards) that made them.
+//!
+//! A [`Record`] is kept beside an output folder for each of its two trees
+//! (see [`super::publish`]); it is what lets a build write only what
+//! changed. Its file format is private to Rosette, versioned, and ends with a
+//! SHA-256 of everything before it: a record that was cut short or changed
+//! by anything but Rosette is ignored (the next build is then a full one),
+//! never trusted.
+//!
+//! The published form for deploy scripts is [`write_text`]: one line per
+//! file, `<sha256 hex>  <path>`, sorted by path, the format of `sha256sum`
+//! (so `cd public && sha256sum --check --strict ../.public.rosette/manifest.sha256`
+//! verifies a tree).
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::Path;
+
+use sha2::{Digest as _, Sha256};
+
+/// A SHA-256 digest.
+pub type Digest = [u8; 32];
+
+/// One file of a built site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    pub size: u64,
+    pub digest: Digest,
+}
+
+impl Entry {
+    pub fn of(bytes: &[u8]) -> Entry {
+        Entry {
+            size: bytes.len() as u64,
+            digest: Sha256::digest(bytes).into(),
+        }
+    }
+}
+
+/// Identifies a folder on disk: device, inode and modification time. A
+/// folder keeps all three when renamed or swapped (measured on ext4 and
+/// tmpfs), which is what lets a record follow its tree through the swap of
+/// [`super::publish`]; a folder made anew, or one whose top level changed,
+/// does not match its old record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TreeId {
+    pub dev: u64,
+    pub ino: u64,
+    /// Nanoseconds since the epoch.
+    pub mtime: u64,
+}
+
+impl TreeId {
+    /// The identity of the folder at `path`, if there is one.
+    pub fn of(path: &Path) -> Option<TreeId> {
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        if !meta.is_dir() {
+            return None;
+        }
+        Some(tree_id(&meta))
+    }
+}
+
+#[cfg(unix)]
+fn tree_id(meta: &std::fs::Metadata) -> TreeId {
+    use std::os::unix::fs::MetadataExt;
+    TreeId {
+        dev: meta.dev(),
+        ino: meta.ino(),
+        mtime: (meta.mtime() as u64)
+            .wrapping_mul(1_000_000_000)
+            .wrapping_add(meta.mtime_nsec() as u64),
+    }
+}
+
+#[cfg(not(unix))]
+fn tree_id(meta: &std::fs::Metadata) -> TreeId {
+    // Without inode numbers, a folder is known by its times.
+    let nanos = |t: std::io::Result<std::time::SystemTime>| {
+        t.ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as u64)
+    };
+    TreeId {
+        dev: 0,
+        ino: nanos(meta.created()),
+        mtime: nanos(meta.modified()),
+    }
+}
+
+/// What one tree holds and which unit fingerprints made it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Record {
+    pub files: HashMap<Box<str>, Entry>,
+    pub units: HashMap<Box<str>, Digest>,
+}
+
+const MAGIC: &[u8] = b"rosette output record\n";
+/// Bump when the format or the meaning of a record changes.
+const VERSION: u32 = 1;
+/// Bounds that a record read from disk must respect (a corrupt length
+/// cannot make Rosette allocate without limit).
+const MAX_ENTRIES: usize = 50_000_000;
+
+impl Record {
+    /// The bytes of the record of the tree `tree`.
+    pub fn encode(&self, tree: TreeId) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64 + self.files.len() * 80 + self.units.len() * 48);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend_from_slice(&tree.dev.to_le_bytes());
+        out.extend_from_slice(&tree.ino.to_le_bytes());
+        out.extend_from_slice(&tree.mtime.to_le_bytes());
+        out.extend_from_slice(&(self.files.len() as u64).to_le_bytes());
+        for (path, entry) in &self.files {
+            put_str(&mut out, path);
+            out.extend_from_slice(&entry.size.to_le_bytes());
+            out.extend_from_slice(&entry.digest);
+        }
+        out.extend_from_slice(&(self.units.len() as u64).to_le_bytes());
+        for (unit, digest) in &self.units {
+            put_str(&mut out, unit);
+            out.extend_from_slice(digest);
+        }
+        let check: Digest = Sha256::digest(&out).into();
+        out.extend_from_slice(&check);
+        out
+    }
+
+    /// Decodes a record; `None` when the bytes are not a complete, intact
+    /// record of the current version.
+    pub fn decode(bytes: &[u8]) -> Option<(TreeId, Record)> {
+        let (body, check) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
+        if Sha256::digest(body).as_slice() != check {
+            return None;
+        }
+        let mut r = Reader(body);
+        if r.take(MAGIC.len())? != MAGIC || r.u32()? != VERSION {
+            return None;
+        }
+        let tree = TreeId {
+            dev: r.u64()?,
+            ino: r.u64()?,
+            mtime: r.u64()?,
+        };
+        let count = r.count()?;
+        let mut files = HashMap::with_capacity(count);
+        for _ in 0..count {
+            let path = r.str()?;
+            let size = r.u64()?;
+            let digest = r.digest()?;
+            files.insert(path, Entry { size, digest });
+        }
+        let count = r.count()?;
+        let mut units = HashMap::with_capacity(count);
+        for _ in 0..count {
+            let unit = r.str()?;
+            units.insert(unit, r.digest()?);
+        }
+        r.0.is_empty().then_some((tree, Record { files, units }))
+    }
+}
+
+fn put_str(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    out.extend_from_slice(text.as_bytes());
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn count(&mut self) -> Option<usize> {
+        let n = usize::try_from(self.u64()?).ok()?;
+        // Every entry takes at least 36 bytes: a count beyond what is left
+        // is corruption, not a reason to reserve memory.
+        (n <= MAX_ENTRIES && n <= self.0.len() / 36).then_some(n)
+    }
+
+    fn str(&mut self) -> Option<Box<str>> {
+        let n = self.u32()? as usize;
+        let bytes = self.take(n)?;
+        std::str::from_utf8(bytes).ok().map(Box::from)
+    }
+
+    fn digest(&mut self) -> Option<Digest> {
+        self.take(32)?.try_into().ok()
+    }
+}
+
+/// Lowercase hexadecimal.
+pub fn hex(digest: &Digest) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(64);
+    for byte in digest {
+        text.push(DIGITS[usize::from(byte >> 4)] as char);
+        text.push(DIGITS[usize::from(byte & 15)] as char);
+    }
+    text
+}
+
+/// Writes `files` as a `sha256sum` listing, sorted by path.
+pub fn write_text(files: &HashMap<Box<str>, Entry>, to: &mut impl Write) -> io::Result<()> {
+    let mut paths: Vec<(&str, &Entry)> = files.iter().map(|(p, e)| (&**p, e)).collect();
+    paths.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (path, entry) in paths {
+        writeln!(to, "{}  {path}", hex(&entry.digest))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> Record {
+        let mut record = Record::default();
+        record
+            .files
+            .insert("index.html".into(), Entry::of(b"<!DOCTYPE html>"));
+        record
+            .files
+            .insert("awards/a/credential.json".into(), Entry::of(b"{}\n"));
+        record.units.insert("a".into(), [7; 32]);
+        record
+    }
+
+    #[test]
+    fn records_round_trip_and_refuse_any_damage() {
+        let tree = TreeId {
+            dev: 3,
+            ino: 99,
+            mtime: 5,
+        };
+        let bytes = record().encode(tree);
+        assert_eq!(Record::decode(&bytes), Some((tree, record())));
+        for cut in [0, 1, 31, 32, bytes.len() / 2, bytes.len() - 1] {
+            assert_eq!(Record::decode(&bytes[..cut]), None, "cut at {cut}");
+        }
+        for at in [0, MAGIC.len(), bytes.len() / 2, bytes.len() - 1] {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 1;
+            assert_eq!(Record::decode(&damaged), None, "flipped byte {at}");
+        }
+    }
+
+    #[test]
+    fn the_text_form_is_what_sha256sum_prints() {
+        let mut text = Vec::new();
+        write_text(&record().files, &mut text).unwrap();
+        assert_eq!(
+            String::from_utf8(text).unwrap(),
+            "ca3d163bab055381827226140568f3bef7eaac187cebd76878e0b63e9e442356  awards/a/credential.json\n\
+             c77e5168dffda66b8dc13f1425b4d3630a6656a3e5acf707f4393277ba3c8b5e  index.html\n"
+        );
+    }
+}

@@ -1,0 +1,855 @@
+//! Writing a site into its output folder: atomically, and only what changed.
+//!
+//! # Two trees and a swap
+//!
+//! Beside the output folder `public/` Rosette keeps a state folder
+//! `.public.rosette/` that holds a second, complete tree, `spare/`, and a
+//! [`Record`] of each tree: every file with its size and SHA-256, and the
+//! fingerprints of the units (awards) that made them. Unchanged files are
+//! shared by both trees as hard links, so the second tree costs directory
+//! entries, not bytes.
+//!
+//! A build compares every file it makes with the record of `public/`:
+//!
+//! - nothing differs: nothing is written, not even the record;
+//! - something differs: `spare/` (which nobody serves) is brought to exactly
+//!   the new site: changed files are written there (never into a file shared
+//!   with `public/`: the old link is removed first), unchanged files that
+//!   `spare/` lacks are linked from `public/`, files the new site does not
+//!   have are removed; then `spare/` and `public/` are swapped with one
+//!   atomic `renameat2(RENAME_EXCHANGE)`. The old site is the new spare.
+//!
+//! So the work of a build is proportional to what changed (the spare is at
+//! most two builds behind), and a build killed at any moment leaves
+//! `public/` exactly the old site or exactly the new one. Records are named
+//! by the identity of their tree's folder (device, inode, modification
+//! time), which survives the swap, so nothing needs to be rewritten after
+//! it; a record whose tree was changed by anything but Rosette (a folder
+//! replaced, a file added at the top) no longer matches and is ignored, and
+//! the state folder can be deleted at any time: the next build is then a
+//! full one.
+//!
+//! Alternatives measured on this project's machines (20,000 awards, 60,000
+//! files, tmpfs): a fresh tree per build (the previous design) costs 1.9 s of
+//! writes plus 1.1 s to delete the old tree; a hard-link clone per build
+//! (generation folders) 1.1 s of links plus 1.1 s of deletes, whatever
+//! changed; the two trees above, a few milliseconds for one changed award.
+//!
+//! Where `RENAME_EXCHANGE` is not available (not Linux, or a file system
+//! without it), the swap is three renames, with a window of microseconds
+//! without `public/`.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use super::manifest::{self, Digest, Entry, Record, TreeId};
+use super::{Sink, check_relative};
+
+/// Why the output folder could not be replaced.
+#[derive(Debug)]
+pub enum WriteError<E> {
+    /// The build itself failed; the previous output is untouched.
+    Build(E),
+    /// A filesystem operation failed; the previous output is untouched.
+    Io { path: PathBuf, error: io::Error },
+    /// `out` exists and does not look like a Rosette output folder.
+    Refused { path: PathBuf, reason: String },
+    /// The output folder no longer holds what its record says (a file was
+    /// removed by hand): the record was dropped; build again from scratch.
+    Stale { path: PathBuf },
+}
+
+/// What a build changed in the output folder.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Published {
+    /// Whether the output folder was replaced.
+    pub changed: bool,
+    /// Files of the new site whose bytes were written.
+    pub written: usize,
+    /// Files of the new site linked from the previous one.
+    pub linked: usize,
+    /// Files removed from the spare tree.
+    pub removed: usize,
+    /// Files of the previous site that the new one does not have.
+    pub deleted: usize,
+    /// Files in the new site.
+    pub files: usize,
+}
+
+/// The folder beside `out` that holds its spare tree and records:
+/// `<parent>/.<name>.rosette/`.
+pub fn state_dir(out: &Path) -> Option<PathBuf> {
+    let (parent, name) = split::<()>(out).ok()?;
+    Some(parent.join(format!(".{name}.rosette")))
+}
+
+/// Forgets what Rosette knows about `out` (its records and spare tree), so
+/// the next build writes everything.
+pub fn forget(out: &Path) -> io::Result<()> {
+    match state_dir(out) {
+        Some(dir) => match fs::remove_dir_all(dir) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        },
+        None => Ok(()),
+    }
+}
+
+const SPARE: &str = "spare";
+const MANIFEST: &str = "manifest.sha256";
+const MANIFEST_FOR: &str = "manifest.for";
+
+/// Runs `build` against a [`Staging`] sink for `out`, then makes `out` the
+/// new site, writing only what changed. On any error `out` is left as it
+/// was.
+///
+/// An existing non-empty `out` must contain `.nojekyll` (which every build
+/// writes): Rosette never replaces a folder it did not make.
+pub fn publish<E>(
+    out: &Path,
+    build: impl FnOnce(&Staging) -> Result<(), E>,
+) -> Result<Published, WriteError<E>> {
+    let (parent, name) = split(out)?;
+    fs::create_dir_all(&parent).map_err(io_at(&parent))?;
+    if out.exists() {
+        let is_ours = out.is_dir()
+            && (out.join(".nojekyll").is_file()
+                || fs::read_dir(out)
+                    .map(|mut d| d.next().is_none())
+                    .unwrap_or(false));
+        if !is_ours {
+            return Err(WriteError::Refused {
+                path: out.to_path_buf(),
+                reason: "it exists and is not a Rosette output folder (no `.nojekyll`)".into(),
+            });
+        }
+    }
+    let state = parent.join(format!(".{name}.rosette"));
+    fs::create_dir_all(&state).map_err(io_at(&state))?;
+    // One build at a time per output folder (released when the process
+    // ends, however it ends).
+    let lock_path = state.join("lock");
+    let lock = File::create(&lock_path).map_err(io_at(&lock_path))?;
+    lock.lock().map_err(io_at(&lock_path))?;
+    remove_stale(&parent, &name);
+
+    let live_id = TreeId::of(out);
+    let live = live_id.and_then(|id| read_record(&state, id));
+    clean_records(&state, &[live_id, TreeId::of(&state.join(SPARE))]);
+    if let (Some(id), Some(record)) = (live_id, &live) {
+        heal_manifest(&state, id, record);
+    }
+    let staging = Staging {
+        out: out.to_path_buf(),
+        state: state.clone(),
+        spare_path: state.join(SPARE),
+        live: live.unwrap_or_default(),
+        live_known: live_id.is_some(),
+        inner: Mutex::default(),
+    };
+    let built = build(&staging);
+    let Staging {
+        live,
+        inner,
+        spare_path,
+        ..
+    } = staging;
+    let mut inner = inner.into_inner().unwrap_or_else(|p| p.into_inner());
+    if let Err(error) = built {
+        inner.save_spare(&state, &spare_path);
+        return Err(WriteError::Build(error));
+    }
+    let known = live_id.is_some_and(|_| !live.files.is_empty());
+    if known && inner.new == live.files {
+        inner.save_spare(&state, &spare_path);
+        if inner.units != live.units
+            && let Some(id) = live_id
+        {
+            // Same files from other fingerprints: remember them, so the
+            // next build can keep those units.
+            let record = Record {
+                files: inner.new,
+                units: inner.units,
+            };
+            write_record(&state, id, &record).map_err(io_at(&state))?;
+        }
+        return Ok(Published {
+            files: live.files.len(),
+            ..Published::default()
+        });
+    }
+    let result = swap_in(
+        out,
+        &state,
+        &spare_path,
+        &live,
+        live_id.is_some(),
+        &mut inner,
+    );
+    if result.is_err() {
+        inner.save_spare(&state, &spare_path);
+    }
+    result
+}
+
+/// Brings the spare tree to the new site and swaps it in.
+fn swap_in<E>(
+    out: &Path,
+    state: &Path,
+    spare_path: &Path,
+    live: &Record,
+    live_exists: bool,
+    inner: &mut Inner,
+) -> Result<Published, WriteError<E>> {
+    inner.ready(state, spare_path).map_err(io_at(spare_path))?;
+    let mut published = Published {
+        changed: true,
+        written: inner.written,
+        files: inner.new.len(),
+        deleted: live
+            .files
+            .keys()
+            .filter(|path| !inner.new.contains_key(*path))
+            .count(),
+        ..Published::default()
+    };
+    let Inner { new, spare, .. } = inner;
+    let spare_files = spare.as_mut().ok_or_else(|| WriteError::Io {
+        path: spare_path.to_path_buf(),
+        error: io::Error::other("spare tree not ready"),
+    })?;
+    // Unchanged files the spare lacks: linked from the live tree.
+    for (path, entry) in new.iter() {
+        if spare_files.get(path) == Some(entry) {
+            continue;
+        }
+        debug_assert_eq!(live.files.get(path), Some(entry));
+        let target = spare_path.join(&**path);
+        if spare_files.remove(path).is_some() {
+            remove_file(&target).map_err(io_at(&target))?;
+        }
+        let source = out.join(&**path);
+        match link(&source, &target) {
+            Ok(()) => {}
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                return Err(WriteError::Stale { path: source });
+            }
+            Err(error) => {
+                return Err(WriteError::Io {
+                    path: target,
+                    error,
+                });
+            }
+        }
+        spare_files.insert(path.clone(), *entry);
+        published.linked += 1;
+    }
+    // Files the new site does not have, then the folders they leave empty.
+    let gone: Vec<Box<str>> = spare_files
+        .keys()
+        .filter(|path| !new.contains_key(*path))
+        .cloned()
+        .collect();
+    let mut folders = Vec::new();
+    for path in gone {
+        let target = spare_path.join(&*path);
+        remove_file(&target).map_err(io_at(&target))?;
+        spare_files.remove(&path);
+        published.removed += 1;
+        let mut dir = Path::new(&*path).parent();
+        while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+            folders.push(d.to_path_buf());
+            dir = d.parent();
+        }
+    }
+    folders.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    folders.dedup();
+    for dir in folders {
+        // Fails, as it should, on a folder that still holds files.
+        let _ = fs::remove_dir(spare_path.join(dir));
+    }
+    // The spare is now exactly the new site: record it under its identity,
+    // then swap.
+    let id = TreeId::of(spare_path).ok_or_else(|| WriteError::Io {
+        path: spare_path.to_path_buf(),
+        error: io::Error::other("the spare tree disappeared"),
+    })?;
+    let record = Record {
+        files: std::mem::take(new),
+        units: std::mem::take(&mut inner.units),
+    };
+    write_record(state, id, &record).map_err(io_at(state))?;
+    inner.spare = None;
+    if live_exists {
+        exchange(spare_path, out).map_err(io_at(out))?;
+    } else {
+        fs::rename(spare_path, out).map_err(io_at(out))?;
+    }
+    // The old site is the new spare; one Rosette did not record is garbage.
+    let old = TreeId::of(spare_path);
+    if live_exists && (live.files.is_empty() || old.and_then(|o| read_record(state, o)).is_none()) {
+        let _ = fs::remove_dir_all(spare_path);
+    }
+    clean_records(state, &[Some(id), TreeId::of(spare_path)]);
+    write_manifest(state, id, &record.files).map_err(io_at(state))?;
+    Ok(published)
+}
+
+/// The sink of a build into an output folder: it compares each file with
+/// the live tree's record and writes only what differs, into the spare
+/// tree.
+pub struct Staging {
+    out: PathBuf,
+    state: PathBuf,
+    spare_path: PathBuf,
+    live: Record,
+    live_known: bool,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// The new site so far.
+    new: HashMap<Box<str>, Entry>,
+    units: HashMap<Box<str>, Digest>,
+    /// What the spare tree holds, once it was opened for writing.
+    spare: Option<HashMap<Box<str>, Entry>>,
+    /// Whether the spare's content is no longer known exactly (a write
+    /// failed half-way).
+    broken: bool,
+    written: usize,
+    /// Folders known to exist in the spare tree (relative paths), so a
+    /// file is written with one `open` and no `mkdir`.
+    folders: HashSet<Box<str>>,
+}
+
+impl Inner {
+    /// Opens the spare tree for writing: its record if it has one (which is
+    /// removed: a build killed from now on leaves a spare nobody trusts),
+    /// else an empty spare.
+    fn ready(&mut self, state: &Path, spare_path: &Path) -> io::Result<()> {
+        if self.spare.is_some() {
+            return Ok(());
+        }
+        let known = TreeId::of(spare_path).and_then(|id| {
+            let record = read_record(state, id)?;
+            Some((id, record))
+        });
+        let files = match known {
+            Some((id, record)) => {
+                remove_file(&record_path(state, id))?;
+                record.files
+            }
+            None => {
+                match fs::remove_dir_all(spare_path) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                    _ => {}
+                }
+                fs::create_dir(spare_path)?;
+                HashMap::new()
+            }
+        };
+        self.folders = files
+            .keys()
+            .filter_map(|path| path.rsplit_once('/').map(|(dir, _)| Box::from(dir)))
+            .collect();
+        self.spare = Some(files);
+        Ok(())
+    }
+
+    /// After a failed build: records what the spare holds, so the next
+    /// build can use it (unless a write failed half-way).
+    fn save_spare(&mut self, state: &Path, spare_path: &Path) {
+        let Some(files) = self.spare.take() else {
+            return;
+        };
+        if self.broken {
+            return;
+        }
+        if let Some(id) = TreeId::of(spare_path) {
+            let record = Record {
+                files,
+                units: HashMap::new(),
+            };
+            let _ = write_record(state, id, &record);
+        }
+    }
+}
+
+impl Staging {
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Writes `bytes` at `path` of the spare tree.
+    fn write_spare(&self, path: &str, bytes: &[u8], entry: Entry) -> io::Result<()> {
+        let folder = path.rsplit_once('/').map(|(dir, _)| dir);
+        let (existed, folder_known) = {
+            let mut inner = self.inner();
+            inner.ready(&self.state, &self.spare_path)?;
+            let spare = inner
+                .spare
+                .as_mut()
+                .ok_or_else(|| io::Error::other("no spare"))?;
+            let existed = spare.remove(path).is_some();
+            (existed, folder.is_none_or(|f| inner.folders.contains(f)))
+        };
+        let target = self.spare_path.join(path);
+        let written = (|| {
+            if existed {
+                // Never write into the old file: it may be shared with the
+                // live tree.
+                remove_file(&target)?;
+            }
+            if !folder_known && let Some(parent) = target.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            create(&target, bytes)
+        })();
+        let mut inner = self.inner();
+        match written {
+            Ok(()) => {
+                if let Some(spare) = inner.spare.as_mut() {
+                    spare.insert(path.into(), entry);
+                }
+                if let Some(folder) = folder.filter(|_| !folder_known) {
+                    inner.folders.insert(folder.into());
+                }
+                inner.written += 1;
+                Ok(())
+            }
+            Err(error) => {
+                inner.broken = true;
+                Err(error)
+            }
+        }
+    }
+
+    /// The output folder this stages for.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// Whether the previous build's record of the output folder was found
+    /// (a build without it writes every file).
+    pub fn has_previous(&self) -> bool {
+        self.live_known && !self.live.files.is_empty()
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        check_relative(path)?;
+        let entry = Entry::of(bytes);
+        if self.live.files.get(path) != Some(&entry) {
+            self.write_spare(path, bytes, entry)?;
+        }
+        self.inner().new.insert(path.into(), entry);
+        Ok(())
+    }
+
+    fn reuse(&self, unit: &str, fingerprint: &Digest, paths: &[&str]) -> io::Result<bool> {
+        let kept: Option<Vec<Entry>> = (self.live.units.get(unit) == Some(fingerprint))
+            .then(|| {
+                paths
+                    .iter()
+                    .map(|p| self.live.files.get(*p).copied())
+                    .collect()
+            })
+            .flatten();
+        let mut inner = self.inner();
+        inner.units.insert(unit.into(), *fingerprint);
+        let Some(kept) = kept else {
+            return Ok(false);
+        };
+        for (path, entry) in paths.iter().zip(kept) {
+            inner.new.insert((*path).into(), entry);
+        }
+        Ok(true)
+    }
+
+    fn check_kept(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        if self.inner().new.get(path) == Some(&Entry::of(bytes)) {
+            Ok(())
+        } else {
+            Err(super::not_what_was_kept(path))
+        }
+    }
+}
+
+fn split<E>(out: &Path) -> Result<(PathBuf, String), WriteError<E>> {
+    let name = out
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| WriteError::Refused {
+            path: out.to_path_buf(),
+            reason: "not a folder name".into(),
+        })?
+        .to_string();
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((parent, name))
+}
+
+fn io_at<E>(path: &Path) -> impl FnOnce(io::Error) -> WriteError<E> + use<E> {
+    let path = path.to_path_buf();
+    move |error| WriteError::Io { path, error }
+}
+
+fn record_path(state: &Path, id: TreeId) -> PathBuf {
+    state.join(format!("record-{}-{}-{}", id.dev, id.ino, id.mtime))
+}
+
+fn read_record(state: &Path, id: TreeId) -> Option<Record> {
+    let bytes = fs::read(record_path(state, id)).ok()?;
+    let (found, record) = Record::decode(&bytes)?;
+    (found == id).then_some(record)
+}
+
+fn write_record(state: &Path, id: TreeId, record: &Record) -> io::Result<()> {
+    write_atomic(&record_path(state, id), &record.encode(id))
+}
+
+/// Removes the records of trees that are neither of `keep`.
+fn clean_records(state: &Path, keep: &[Option<TreeId>]) {
+    let keep: Vec<PathBuf> = keep
+        .iter()
+        .flatten()
+        .map(|id| record_path(state, *id))
+        .collect();
+    let Ok(entries) = fs::read_dir(state) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with("record-") && !keep.contains(&entry.path()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The `sha256sum` manifest of the live tree, for deploy scripts; written
+/// after each swap, and again if a build was killed before it could be.
+fn write_manifest(state: &Path, id: TreeId, files: &HashMap<Box<str>, Entry>) -> io::Result<()> {
+    let path = state.join(MANIFEST);
+    let temp = state.join(format!("{MANIFEST}.new"));
+    let mut file = io::BufWriter::new(File::create(&temp)?);
+    manifest::write_text(files, &mut file)?;
+    file.into_inner().map_err(|e| e.into_error())?.sync_data()?;
+    fs::rename(&temp, &path)?;
+    write_atomic(&state.join(MANIFEST_FOR), id_text(id).as_bytes())
+}
+
+fn heal_manifest(state: &Path, id: TreeId, record: &Record) {
+    let current = fs::read_to_string(state.join(MANIFEST_FOR)).unwrap_or_default();
+    if current != id_text(id) {
+        let _ = write_manifest(state, id, &record.files);
+    }
+}
+
+fn id_text(id: TreeId) -> String {
+    format!("{} {} {}\n", id.dev, id.ino, id.mtime)
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(".new");
+    let temp = PathBuf::from(temp);
+    fs::write(&temp, bytes)?;
+    fs::rename(&temp, path)
+}
+
+fn remove_file(path: &Path) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Creates a new file (and its folders, the first time one is missing).
+/// One `open` per file when its folder exists: no `mkdir` per file.
+fn create(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let open = || File::options().write(true).create_new(true).open(path);
+    let mut file = match open() {
+        Ok(file) => file,
+        Err(e) => {
+            make_room(path, e)?;
+            open()?
+        }
+    };
+    file.write_all(bytes)
+}
+
+/// Hard-links `source` at `target`, making `target`'s folders if needed.
+fn link(source: &Path, target: &Path) -> io::Result<()> {
+    match fs::hard_link(source, target) {
+        Ok(()) => Ok(()),
+        Err(e) if !source.is_file() => Err(io::Error::new(io::ErrorKind::NotFound, e)),
+        Err(e) => {
+            make_room(target, e)?;
+            fs::hard_link(source, target)
+        }
+    }
+}
+
+/// Clears the way for a new file at `path` of the spare tree after
+/// `error`: makes missing folders, removes a file left by a write that
+/// failed half-way, and removes what the old site had where the new one
+/// has a file below a folder or a folder of that name (a file `a` that
+/// became a folder `a/`, or the other way round; the old entries are not in
+/// the new site, so they are going anyway).
+fn make_room(path: &Path, error: io::Error) -> io::Result<()> {
+    match error.kind() {
+        io::ErrorKind::NotFound => match path.parent() {
+            Some(parent) => fs::create_dir_all(parent),
+            None => Err(error),
+        },
+        io::ErrorKind::NotADirectory => {
+            // A file where the new site has a folder: the nearest one.
+            let mut dir = path.parent();
+            while let Some(d) = dir {
+                if d.is_file() {
+                    fs::remove_file(d)?;
+                    break;
+                }
+                dir = d.parent();
+            }
+            match path.parent() {
+                Some(parent) => fs::create_dir_all(parent),
+                None => Err(error),
+            }
+        }
+        io::ErrorKind::AlreadyExists if path.is_dir() => fs::remove_dir_all(path),
+        io::ErrorKind::AlreadyExists => fs::remove_file(path),
+        io::ErrorKind::IsADirectory => fs::remove_dir_all(path),
+        _ => Err(error),
+    }
+}
+
+/// Swaps two folders atomically.
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let c = |p: &Path| {
+            CString::new(p.as_os_str().as_bytes())
+                .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in a path"))
+        };
+        let (ca, cb) = (c(a)?, c(b)?);
+        // SAFETY: both arguments are valid NUL-terminated strings that
+        // outlive the call; renameat2 reads them and keeps no pointer.
+        let status = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                ca.as_ptr(),
+                libc::AT_FDCWD,
+                cb.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        if status == 0 {
+            return Ok(());
+        }
+        let error = io::Error::last_os_error();
+        let unsupported = matches!(
+            error.raw_os_error(),
+            Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP)
+        );
+        if !unsupported {
+            return Err(error);
+        }
+    }
+    // Three renames: `b` is missing for a moment.
+    let aside = a.with_extension("swap");
+    let _ = fs::remove_dir_all(&aside);
+    fs::rename(b, &aside)?;
+    if let Err(error) = fs::rename(a, b) {
+        let _ = fs::rename(&aside, b);
+        return Err(error);
+    }
+    fs::rename(&aside, a)
+}
+
+/// Removes temporary folders left by builds of Rosette versions that
+/// wrote a fresh tree each time.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let new_prefix = format!(".{name}.rosette-new-");
+    let old_prefix = format!(".{name}.rosette-old-");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        if file_name.starts_with(&new_prefix) || file_name.starts_with(&old_prefix) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap();
+                (
+                    rel.to_string_lossy().into_owned(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    fn site(files: &[(&str, &str)]) -> impl FnOnce(&Staging) -> Result<(), io::Error> {
+        let files: Vec<(String, String)> = files
+            .iter()
+            .map(|(p, b)| (p.to_string(), b.to_string()))
+            .collect();
+        move |s| {
+            s.put(".nojekyll", b"")?;
+            for (path, bytes) in files {
+                s.put(&path, bytes.as_bytes())?;
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn only_what_changed_is_written_and_the_result_is_exact() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = publish(&out, site(&[("a/x", "1"), ("a/y", "2"), ("b/z", "3")])).unwrap();
+        assert_eq!((first.changed, first.written), (true, 4));
+        // Nothing changed: nothing written, the same folder.
+        let id = TreeId::of(&out);
+        let same = publish(&out, site(&[("a/x", "1"), ("a/y", "2"), ("b/z", "3")])).unwrap();
+        assert_eq!((same.changed, same.written), (false, 0));
+        assert_eq!(TreeId::of(&out), id);
+        // One file changes, one goes, one comes.
+        let next = publish(&out, site(&[("a/x", "1"), ("a/y", "two"), ("c/w", "4")])).unwrap();
+        assert_eq!((next.changed, next.written, next.removed), (true, 2, 0));
+        let expected: BTreeMap<String, Vec<u8>> = [
+            (".nojekyll", ""),
+            ("a/x", "1"),
+            ("a/y", "two"),
+            ("c/w", "4"),
+        ]
+        .iter()
+        .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+        .collect();
+        assert_eq!(tree(&out), expected);
+        assert!(!out.join("b").exists(), "emptied folders go too");
+        // The spare catches up two builds at once and swaps back.
+        let again = publish(&out, site(&[("a/x", "one"), ("a/y", "two"), ("c/w", "4")])).unwrap();
+        assert!(again.changed);
+        let mut expected = expected;
+        expected.insert("a/x".into(), b"one".to_vec());
+        assert_eq!(tree(&out), expected);
+        let spare = state_dir(&out).unwrap().join(SPARE);
+        assert!(!spare.join("b").exists());
+        assert_eq!(
+            tree(&spare)["a/y"],
+            b"two",
+            "the spare is the previous site"
+        );
+    }
+
+    #[test]
+    fn a_failed_build_keeps_the_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        publish(&out, site(&[("index.html", "one")])).unwrap();
+        let result = publish(&out, |s| {
+            s.put("index.html", b"two").map_err(|_| "io")?;
+            Err::<(), _>("render failed")
+        });
+        assert!(matches!(result, Err(WriteError::Build("render failed"))));
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "public/ and its state folder: {names:?}");
+        // The spare written by the failed build is still usable.
+        publish(&out, site(&[("index.html", "two")])).unwrap();
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"two");
+    }
+
+    #[test]
+    fn refuses_to_replace_a_foreign_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("precious.txt"), "keep").unwrap();
+        let result = publish(dir.path(), |_| Ok::<(), ()>(()));
+        assert!(matches!(result, Err(WriteError::Refused { .. })));
+        assert!(dir.path().join("precious.txt").exists());
+    }
+
+    #[test]
+    fn a_lost_or_damaged_state_only_costs_a_full_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let files = [("a/x", "1"), ("a/y", "2")];
+        publish(&out, site(&files)).unwrap();
+        publish(&out, site(&[("a/x", "1"), ("a/y", "3")])).unwrap();
+        let state = state_dir(&out).unwrap();
+        for entry in fs::read_dir(&state).unwrap().flatten() {
+            if entry.file_name().to_string_lossy().starts_with("record-") {
+                let mut bytes = fs::read(entry.path()).unwrap();
+                let middle = bytes.len() / 2;
+                bytes[middle] ^= 0xff;
+                fs::write(entry.path(), bytes).unwrap();
+            }
+        }
+        let rebuilt = publish(&out, site(&files)).unwrap();
+        assert_eq!(rebuilt.written, 3, "everything written again");
+        assert_eq!(tree(&out)["a/y"], b"2");
+        fs::remove_dir_all(&state).unwrap();
+        let rebuilt = publish(&out, site(&[("a/x", "1")])).unwrap();
+        assert_eq!(rebuilt.written, 2);
+        assert!(!out.join("a/y").exists());
+    }
+
+    #[test]
+    fn a_file_removed_by_hand_is_reported_not_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        publish(&out, site(&[("a/x", "1"), ("a/y", "2")])).unwrap();
+        // The spare is empty now; the next build links a/x from public/.
+        fs::remove_file(out.join("a/x")).unwrap();
+        let result = publish(&out, site(&[("a/x", "1"), ("a/y", "3")]));
+        assert!(
+            matches!(result, Err(WriteError::Stale { .. })),
+            "{result:?}"
+        );
+        assert_eq!(tree(&out)["a/y"], b"2", "public/ untouched");
+    }
+
+    #[test]
+    fn the_manifest_lists_every_file_of_the_live_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        publish(&out, site(&[("a/x", "1")])).unwrap();
+        publish(&out, site(&[("a/x", "2"), ("b", "3")])).unwrap();
+        let text = fs::read_to_string(state_dir(&out).unwrap().join(MANIFEST)).unwrap();
+        let expected: String = tree(&out)
+            .iter()
+            .map(|(path, bytes)| format!("{}  {path}\n", manifest::hex(&Entry::of(bytes).digest)))
+            .collect();
+        assert_eq!(text, expected);
+    }
+}
