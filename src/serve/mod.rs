@@ -91,7 +91,9 @@ pub(crate) struct Shared {
     generation: AtomicU64,
     /// Open event streams.
     listeners: Mutex<Vec<mpsc::Sender<http::Message>>>,
-    signing: Signing,
+    /// How the site being served is signed (it can change from build to
+    /// build: a site may gain or lose its `[[keys]]`).
+    signing: RwLock<Signing>,
 }
 
 impl Shared {
@@ -134,7 +136,7 @@ pub fn run(options: &ServeOptions, report: &mut dyn FnMut(Event<'_>)) -> Result<
         problems: RwLock::new(None),
         generation: AtomicU64::new(0),
         listeners: Mutex::default(),
-        signing: builder.signing,
+        signing: RwLock::new(builder.signing),
     });
 
     let (changes, changed) = mpsc::channel();
@@ -203,17 +205,13 @@ impl Builder {
                 Cache::open(&root.join(build::CACHE_DIR).join("signatures"), integrity)
             }
         });
-        let signing = if preview_key.is_some() {
-            Signing::Ephemeral
-        } else {
-            Signing::SiteKey
-        };
         Ok(Builder {
             root,
             base_url,
             secret,
             preview_key,
-            signing,
+            // Until the first build says otherwise.
+            signing: Signing::Unsigned,
             cache,
             previous: None,
         })
@@ -224,7 +222,11 @@ impl Builder {
     fn rebuild(&mut self, shared: &Shared, report: &mut dyn FnMut(Event<'_>)) {
         let start = Instant::now();
         match self.build() {
-            Ok((snapshot, summary)) => {
+            Ok((snapshot, summary, signing)) => {
+                self.signing = signing;
+                if let Ok(mut shared) = shared.signing.write() {
+                    *shared = signing;
+                }
                 let snapshot = Arc::new(snapshot);
                 self.previous = Some(snapshot.clone());
                 if let Ok(mut site) = shared.site.write() {
@@ -254,7 +256,8 @@ impl Builder {
         }
     }
 
-    fn build(&self) -> Result<(Snapshot, build::Summary), Error> {
+    /// One build, and how it was signed.
+    fn build(&self) -> Result<(Snapshot, build::Summary, Signing), Error> {
         let mut plan = build::plan(&self.root, Some(&self.base_url))?;
         let signing = !plan.site.keys.is_empty();
         if let Some(key) = &self.preview_key
@@ -263,6 +266,11 @@ impl Builder {
             plan.site.keys.push(key.clone());
         }
         let secret = if signing { self.secret.as_ref() } else { None };
+        let mode = match (signing, self.preview_key.is_some()) {
+            (false, _) => Signing::Unsigned,
+            (true, true) => Signing::Ephemeral,
+            (true, false) => Signing::SiteKey,
+        };
         if let Some(secret) = secret {
             secret.find_key(&plan.site.keys).map_err(Error::Usage)?;
         }
@@ -278,7 +286,7 @@ impl Builder {
         )?;
         let snapshot = sink.into_snapshot();
         let summary = summarise(&plan, &rendered, &snapshot, self.previous.as_deref());
-        Ok((snapshot, summary))
+        Ok((snapshot, summary, mode))
     }
 }
 
