@@ -176,6 +176,8 @@ struct Builder {
     preview_key: Option<Key>,
     signing: Signing,
     cache: Option<Cache>,
+    /// The preview cache folder, with the site's own key only.
+    previews: Option<PathBuf>,
     previous: Option<Arc<Snapshot>>,
 }
 
@@ -205,7 +207,9 @@ impl Builder {
                 Cache::open(&root.join(build::CACHE_DIR).join("signatures"), integrity)
             }
         });
+        let previews = preview_key.is_none().then(|| build::preview_cache(&root));
         Ok(Builder {
+            previews,
             root,
             base_url,
             secret,
@@ -280,6 +284,9 @@ impl Builder {
             RenderOptions {
                 secret,
                 cache: self.cache.as_ref(),
+                // On disk only when the signatures are (the site's key):
+                // serve without a key writes nothing.
+                preview_cache: self.previews.as_deref(),
                 progress: &Silent,
             },
             &sink,

@@ -12,6 +12,7 @@ mod not_found;
 mod verify;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -40,13 +41,15 @@ pub struct Pages<'a> {
 
 impl<'a> Pages<'a> {
     /// Compiles the theme's templates, reads its strings and renders the
-    /// badges' social previews; `signing` is `None` for a site built
-    /// without keys.
+    /// badges' social previews (kept in `preview_cache` between builds, when
+    /// given: [`preview::render_cached`]); `signing` is `None` for a site
+    /// built without keys.
     pub fn new(
         site: &'a Site,
         theme: &'a Theme,
         signing: Option<&'a Signing>,
         slots: &'a BTreeMap<String, Slot>,
+        preview_cache: Option<&Path>,
     ) -> Result<Self, RenderError> {
         let strings =
             Strings::load(&theme.strings_for(&site.language)).map_err(RenderError::Template)?;
@@ -55,7 +58,7 @@ impl<'a> Pages<'a> {
             .par_iter()
             .filter_map(|b| {
                 let bytes = std::fs::read(&b.image.source).ok()?;
-                let png = preview::render(&bytes, b.image.extension).ok()?;
+                let png = preview::render_cached(&bytes, b.image.extension, preview_cache).ok()?;
                 Some((b.slug.as_str(), png))
             })
             .collect();
