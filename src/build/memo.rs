@@ -99,6 +99,9 @@ pub(super) fn site(
     for template in &theme.templates {
         h.field("template", &(&template.name, &template.source));
     }
+    // The UI strings are in every page (the built-in catalog comes with
+    // the version above).
+    h.field("strings", &theme.strings);
     h.field("signing", &signing);
     h.field("signer", &signer);
     h.finish()
@@ -113,7 +116,7 @@ pub(super) fn badge(badge: &Badge) -> Digest {
         criteria,
         image:
             BadgeImage {
-                source: _, // read for the badge's own files; awards use the extension
+                source, // its bytes decide whether award pages get a social preview
                 extension,
             },
         image_alt,
@@ -131,6 +134,10 @@ pub(super) fn badge(badge: &Badge) -> Digest {
     h.field("description", description);
     h.field("criteria", criteria);
     h.field("extension", extension);
+    let image: Option<Digest> = std::fs::read(source)
+        .ok()
+        .map(|bytes| Sha256::digest(bytes).into());
+    h.field("image", &image);
     h.field("image_alt", image_alt);
     h.field("achievement_type", achievement_type);
     h.field("tags", tags);
