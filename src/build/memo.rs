@@ -125,7 +125,7 @@ pub(super) fn badge(site: &Site, badge: &Badge) -> Digest {
         criteria,
         image:
             BadgeImage {
-                source: _, // read for the badge's own files; awards use the extension
+                source, // its bytes decide whether award pages get a social preview
                 extension,
             },
         image_alt,
@@ -149,6 +149,10 @@ pub(super) fn badge(site: &Site, badge: &Badge) -> Digest {
     h.field("description", description);
     h.field("criteria", criteria);
     h.field("extension", extension);
+    let image: Option<Digest> = std::fs::read(source)
+        .ok()
+        .map(|bytes| Sha256::digest(bytes).into());
+    h.field("image", &image);
     h.field("image_alt", image_alt);
     h.field("achievement_type", achievement_type);
     h.field("tags", tags);

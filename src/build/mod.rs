@@ -257,7 +257,8 @@ pub fn check(root: &Path, locked: bool) -> Result<Plan, Error> {
         Issuer::new(&plan.site, &plan.slots, &canon, None).map_err(|e| issue_error(&plan, e))?;
     // Pages are rendered as a build with a key renders them.
     let signing = (!plan.site.keys.is_empty()).then(|| signing_facts(&plan, &issuer, None));
-    let pages = Pages::new(&plan.site, &theme, signing.as_ref(), &plan.slots)
+    // `check` writes nothing, not even the preview cache.
+    let pages = Pages::new(&plan.site, &theme, signing.as_ref(), &plan.slots, None)
         .map_err(|e| render_error(&plan, &theme, e))?;
     pages
         .write_rest(&Discard)
@@ -283,6 +284,12 @@ pub fn check(root: &Path, locked: bool) -> Result<Plan, Error> {
     Ok(plan)
 }
 
+/// Where the badges' social previews are kept between builds (beside the
+/// signature cache: safe to delete, never published).
+pub fn preview_cache(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join("previews")
+}
+
 /// Told how far a build is (the CLI draws a progress bar with it).
 pub trait Progress: Sync {
     /// The build is about to make the files of `awards` awards.
@@ -306,6 +313,9 @@ pub struct RenderOptions<'a> {
     pub secret: Option<&'a Secret>,
     /// Signatures of earlier builds.
     pub cache: Option<&'a Cache>,
+    /// Where the badges' social previews are kept between builds
+    /// ([`preview_cache`]); `None`: rendered every time, nothing written.
+    pub preview_cache: Option<&'a Path>,
     pub progress: &'a dyn Progress,
 }
 
@@ -332,6 +342,7 @@ pub fn render_into(plan: &Plan, secret: Option<&Secret>, sink: &dyn Sink) -> Res
     let options = RenderOptions {
         secret,
         cache: None,
+        preview_cache: None,
         progress: &Silent,
     };
     render(plan, options, sink).map(|r| r.signed)
@@ -359,8 +370,14 @@ pub fn render(plan: &Plan, options: RenderOptions<'_>, sink: &dyn Sink) -> Resul
         None => None,
     };
     let signing = issuer.as_ref().map(|i| signing_facts(plan, i, i.key_id()));
-    let pages = Pages::new(&plan.site, &theme, signing.as_ref(), &plan.slots)
-        .map_err(|e| render_error(plan, &theme, e))?;
+    let pages = Pages::new(
+        &plan.site,
+        &theme,
+        signing.as_ref(),
+        &plan.slots,
+        options.preview_cache,
+    )
+    .map_err(|e| render_error(plan, &theme, e))?;
     pages
         .write_rest(sink)
         .map_err(|e| render_error(plan, &theme, e))?;
@@ -617,9 +634,11 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Sum
         let path = options.root.join(CACHE_DIR).join("signatures");
         Cache::open(&path, secret.derive("signature-cache"))
     });
+    let previews = preview_cache(&options.root);
     let render_options = RenderOptions {
         secret: secret.as_ref(),
         cache: cache.as_ref(),
+        preview_cache: Some(&previews),
         progress,
     };
     let mut rendered = Rendered::default();

@@ -45,7 +45,9 @@ pub fn run(args: Args, root: Option<PathBuf>) -> Result<(), Error> {
                         "Credentials are signed with the site's key, for this server's address."
                     )
                 }
-                Signing::Unsigned => {}
+                Signing::Unsigned => {
+                    println!("site.toml lists no [[keys]]: pages only, no credentials are made.")
+                }
             }
             println!("Watching site/, badges/, themes/ and rosette.lock");
             if open {

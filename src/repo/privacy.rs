@@ -38,12 +38,10 @@ pub fn warnings(site: &Site, sources: &Sources) -> Vec<String> {
         .map(|(_, a)| a)
         .collect();
     // In file order, as a person reads them.
-    plain.sort_by_key(|a| {
-        (
-            a.file.clone(),
-            a.spans.get("recipient").map_or(0, |s| s.start),
-        )
-    });
+    // (Keys borrowed, not cloned: a cloned file name per comparison was
+    // 7 % of a no-change rebuild of 20,000 awards.)
+    let at = |a: &crate::model::Award| a.spans.get("recipient").map_or(0, |s| s.start);
+    plain.sort_by(|a, b| (a.file.as_str(), at(a)).cmp(&(b.file.as_str(), at(b))));
     let mut out: Vec<String> = plain
         .iter()
         .take(MAX_SHOWN)

@@ -19,7 +19,7 @@ use std::time::Duration;
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::inject::{self, LIVE_CSS, LIVE_JS};
-use super::{OWN, Shared};
+use super::{OWN, Shared, Signing};
 use crate::layout;
 
 /// What the event stream tells the pages.
@@ -118,7 +118,7 @@ fn page(
         &inject::Additions {
             root: &root,
             generation,
-            signing: shared.signing,
+            signing: shared.signing.read().map_or(Signing::Unsigned, |s| *s),
             problems: problems.as_deref(),
         },
     );

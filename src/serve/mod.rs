@@ -91,7 +91,9 @@ pub(crate) struct Shared {
     generation: AtomicU64,
     /// Open event streams.
     listeners: Mutex<Vec<mpsc::Sender<http::Message>>>,
-    signing: Signing,
+    /// How the site being served is signed (it can change from build to
+    /// build: a site may gain or lose its `[[keys]]`).
+    signing: RwLock<Signing>,
 }
 
 impl Shared {
@@ -134,7 +136,7 @@ pub fn run(options: &ServeOptions, report: &mut dyn FnMut(Event<'_>)) -> Result<
         problems: RwLock::new(None),
         generation: AtomicU64::new(0),
         listeners: Mutex::default(),
-        signing: builder.signing,
+        signing: RwLock::new(builder.signing),
     });
 
     let (changes, changed) = mpsc::channel();
@@ -174,6 +176,8 @@ struct Builder {
     preview_key: Option<Key>,
     signing: Signing,
     cache: Option<Cache>,
+    /// The preview cache folder, with the site's own key only.
+    previews: Option<PathBuf>,
     previous: Option<Arc<Snapshot>>,
 }
 
@@ -203,17 +207,15 @@ impl Builder {
                 Cache::open(&root.join(build::CACHE_DIR).join("signatures"), integrity)
             }
         });
-        let signing = if preview_key.is_some() {
-            Signing::Ephemeral
-        } else {
-            Signing::SiteKey
-        };
+        let previews = preview_key.is_none().then(|| build::preview_cache(&root));
         Ok(Builder {
+            previews,
             root,
             base_url,
             secret,
             preview_key,
-            signing,
+            // Until the first build says otherwise.
+            signing: Signing::Unsigned,
             cache,
             previous: None,
         })
@@ -224,7 +226,11 @@ impl Builder {
     fn rebuild(&mut self, shared: &Shared, report: &mut dyn FnMut(Event<'_>)) {
         let start = Instant::now();
         match self.build() {
-            Ok((snapshot, summary)) => {
+            Ok((snapshot, summary, signing)) => {
+                self.signing = signing;
+                if let Ok(mut shared) = shared.signing.write() {
+                    *shared = signing;
+                }
                 let snapshot = Arc::new(snapshot);
                 self.previous = Some(snapshot.clone());
                 if let Ok(mut site) = shared.site.write() {
@@ -254,7 +260,8 @@ impl Builder {
         }
     }
 
-    fn build(&self) -> Result<(Snapshot, build::Summary), Error> {
+    /// One build, and how it was signed.
+    fn build(&self) -> Result<(Snapshot, build::Summary, Signing), Error> {
         let mut plan = build::plan(&self.root, Some(&self.base_url))?;
         let signing = !plan.site.keys.is_empty();
         if let Some(key) = &self.preview_key
@@ -263,6 +270,11 @@ impl Builder {
             plan.site.keys.push(key.clone());
         }
         let secret = if signing { self.secret.as_ref() } else { None };
+        let mode = match (signing, self.preview_key.is_some()) {
+            (false, _) => Signing::Unsigned,
+            (true, true) => Signing::Ephemeral,
+            (true, false) => Signing::SiteKey,
+        };
         if let Some(secret) = secret {
             secret.find_key(&plan.site.keys).map_err(Error::Usage)?;
         }
@@ -272,13 +284,16 @@ impl Builder {
             RenderOptions {
                 secret,
                 cache: self.cache.as_ref(),
+                // On disk only when the signatures are (the site's key):
+                // serve without a key writes nothing.
+                preview_cache: self.previews.as_deref(),
                 progress: &Silent,
             },
             &sink,
         )?;
         let snapshot = sink.into_snapshot();
         let summary = summarise(&plan, &rendered, &snapshot, self.previous.as_deref());
-        Ok((snapshot, summary))
+        Ok((snapshot, summary, mode))
     }
 }
 

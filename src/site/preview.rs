@@ -19,6 +19,10 @@
 use resvg::tiny_skia::{Color, FilterQuality, Pixmap, PixmapPaint, Transform};
 use resvg::usvg;
 
+use std::path::Path;
+
+use sha2::{Digest as _, Sha256};
+
 use crate::model::{Badge, Site};
 
 /// The preview's size (what LinkedIn and Open Graph recommend).
@@ -62,6 +66,50 @@ pub fn render(image: &[u8], extension: &str) -> Result<Vec<u8>, String> {
     canvas
         .encode_png()
         .map_err(|e| format!("cannot encode the preview: {e}"))
+}
+
+/// [`render`], kept in `cache` (a folder outside the output, e.g.
+/// `.rosette-cache/previews/`) between builds: rendering is most of the
+/// time of a rebuild with nothing changed. An entry is named by the SHA-256
+/// of what it is made from (this Rosette's version, the extension, the
+/// image) and ends with the SHA-256 of the PNG before it, so a damaged or
+/// foreign file is rendered again, never used. The cache is only an
+/// optimisation: failing to read or write it changes nothing else.
+pub fn render_cached(
+    image: &[u8],
+    extension: &str,
+    cache: Option<&Path>,
+) -> Result<Vec<u8>, String> {
+    let Some(cache) = cache else {
+        return render(image, extension);
+    };
+    let key: crate::output::Digest = Sha256::new()
+        .chain_update(env!("CARGO_PKG_VERSION"))
+        .chain_update([0])
+        .chain_update(extension)
+        .chain_update([0])
+        .chain_update(image)
+        .finalize()
+        .into();
+    let path = cache.join(format!("{}.png", crate::output::manifest::hex(&key)));
+    if let Ok(entry) = std::fs::read(&path)
+        && entry.len() > 32
+    {
+        let (png, check) = entry.split_at(entry.len() - 32);
+        if Sha256::digest(png).as_slice() == check {
+            return Ok(png.to_vec());
+        }
+    }
+    let png = render(image, extension)?;
+    let mut entry = png.clone();
+    entry.extend_from_slice(&Sha256::digest(&png));
+    // Written under a unique name, then renamed: a reader never sees half.
+    let partial = path.with_extension(format!("{}.partial", std::process::id()));
+    let _ = std::fs::create_dir_all(cache)
+        .and_then(|()| std::fs::write(&partial, &entry))
+        .and_then(|()| std::fs::rename(&partial, &path))
+        .map_err(|_| std::fs::remove_file(&partial));
+    Ok(png)
 }
 
 fn svg_tree(image: &[u8]) -> Result<usvg::Tree, String> {
@@ -171,5 +219,40 @@ mod tests {
         assert_eq!(pixel(&png, 600, 315), [0xcc, 0, 0, 255]);
         assert!(render(b"\x89PNG\r\n\x1a\nbroken", "png").is_err());
         assert!(render(b"<svg", "svg").is_err());
+    }
+
+    #[test]
+    fn cached_previews_are_the_rendered_bytes_and_damaged_entries_are_rendered_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("previews");
+        let fresh = render(SVG, "svg").unwrap();
+        assert_eq!(render_cached(SVG, "svg", Some(&cache)).unwrap(), fresh);
+        let entries: Vec<_> = std::fs::read_dir(&cache).unwrap().flatten().collect();
+        assert_eq!(entries.len(), 1, "one entry, no partial file left");
+        let entry = entries[0].path();
+        assert_eq!(render_cached(SVG, "svg", Some(&cache)).unwrap(), fresh);
+
+        // An entry whose PNG does not match its checksum is not used.
+        let mut damaged = std::fs::read(&entry).unwrap();
+        damaged[100] ^= 0xff;
+        std::fs::write(&entry, &damaged).unwrap();
+        assert_eq!(render_cached(SVG, "svg", Some(&cache)).unwrap(), fresh);
+        // A foreign file under the name is not used either, and is replaced.
+        std::fs::write(&entry, b"not a preview").unwrap();
+        assert_eq!(render_cached(SVG, "svg", Some(&cache)).unwrap(), fresh);
+        assert_eq!(std::fs::read(&entry).unwrap().len(), fresh.len() + 32);
+        // Another image is another entry.
+        let other = String::from_utf8_lossy(SVG)
+            .replace("#c00", "#00c")
+            .into_bytes();
+        assert_ne!(render_cached(&other, "svg", Some(&cache)).unwrap(), fresh);
+        assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 2);
+        // No cache folder that can be made: rendered all the same.
+        let blocked = dir.path().join("file");
+        std::fs::write(&blocked, b"").unwrap();
+        assert_eq!(
+            render_cached(SVG, "svg", Some(&blocked.join("x"))).unwrap(),
+            fresh
+        );
     }
 }

@@ -50,27 +50,7 @@ fn chromium() -> String {
 /// Installs the harness's pinned npm packages once per test run.
 fn npm_ready() {
     static READY: OnceLock<()> = OnceLock::new();
-    READY.get_or_init(|| {
-        let dir = browser_dir();
-        let lock = std::fs::read(dir.join("package-lock.json")).expect("package-lock.json");
-        let stamp = dir.join("node_modules/.rosette-lock");
-        if std::fs::read(&stamp).ok().as_deref() == Some(&lock[..]) {
-            return;
-        }
-        let output = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            // playwright-core never downloads a browser; say so anyway.
-            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-            .current_dir(&dir)
-            .output()
-            .expect("npm must be installed to run the browser tests");
-        assert!(
-            output.status.success(),
-            "npm ci failed: {}",
-            stderr(&output)
-        );
-        std::fs::write(stamp, lock).expect("stamp");
-    });
+    npm_ci_once(&READY, &browser_dir());
 }
 
 fn built(repo: &Path) {

@@ -119,3 +119,49 @@ pub fn build(cwd: &Path, args: &[&str]) -> Output {
 pub fn verify_at(cwd: &Path, file: &str, at: &str) -> Output {
     rosette(cwd, &["verify", file, "--site", "public", "--at", at])
 }
+
+/// Runs the installer `sh SCRIPT` (one of interop/*/install.sh or
+/// .ci/lint/install.sh: idempotent and serialised) once per test run; the
+/// test fails, never skips, when it cannot. `needs` says what it needs.
+pub fn install_once(ready: &'static std::sync::OnceLock<()>, script: &Path, needs: &str) {
+    ready.get_or_init(|| {
+        let output = Command::new("sh")
+            .arg(script)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+        assert!(
+            output.status.success(),
+            "{} failed ({}); it needs {needs}:\n{}{}",
+            script.display(),
+            output.status,
+            stdout(&output),
+            stderr(&output)
+        );
+    });
+}
+
+/// `npm ci` in `dir` once per test run, unless its node_modules was made
+/// from the same package-lock.json. playwright-core (the browser harness)
+/// is told never to download a browser: the tests use Debian's chromium.
+pub fn npm_ci_once(ready: &'static std::sync::OnceLock<()>, dir: &Path) {
+    ready.get_or_init(|| {
+        let lock = fs::read(dir.join("package-lock.json")).expect("package-lock.json");
+        let stamp = dir.join("node_modules/.rosette-lock");
+        if fs::read(&stamp).ok().as_deref() == Some(&lock[..]) {
+            return;
+        }
+        let output = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+            .current_dir(dir)
+            .output()
+            .expect("npm (Node.js 18+) must be installed to run these tests");
+        assert!(
+            output.status.success(),
+            "npm ci in {} failed: {}",
+            dir.display(),
+            stderr(&output)
+        );
+        fs::write(stamp, lock).expect("stamp");
+    });
+}

@@ -187,6 +187,21 @@ fn each_kind_of_change_rewrites_exactly_what_depends_on_it() {
         ])
     );
 
+    // A word of the theme's catalog: every page that shows it, the award
+    // pages included (a clean build is the judge, in rebuild_and_check).
+    fs::create_dir_all(path.join("themes/default/strings")).unwrap();
+    fs::write(
+        path.join("themes/default/strings/en.toml"),
+        "issued_on = \"Awarded on\"\n",
+    )
+    .unwrap();
+    let changed = rebuild_and_check(path, &key, &[]);
+    for file in ["awards/alpha-1/index.html", "awards/alpha-3/index.html"] {
+        assert!(changed.contains(file), "{file} not in {changed:?}");
+    }
+    let page = fs::read_to_string(path.join("public/awards/alpha-1/index.html")).unwrap();
+    assert!(page.contains("Awarded on"), "{page}");
+
     // A static file: that file only.
     fs::write(
         path.join("site/static/logo.svg"),

@@ -19,25 +19,7 @@ fn interop_dir() -> PathBuf {
 /// Installs the pinned npm packages once per test run.
 fn npm_ready() {
     static READY: OnceLock<()> = OnceLock::new();
-    READY.get_or_init(|| {
-        let dir = interop_dir();
-        let lock = std::fs::read(dir.join("package-lock.json")).expect("package-lock.json");
-        let stamp = dir.join("node_modules/.rosette-lock");
-        if std::fs::read(&stamp).ok().as_deref() == Some(&lock[..]) {
-            return;
-        }
-        let output = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(&dir)
-            .output()
-            .expect("npm must be installed to run the interoperability tests");
-        assert!(
-            output.status.success(),
-            "npm ci failed: {}",
-            stderr(&output)
-        );
-        std::fs::write(stamp, lock).expect("stamp");
-    });
+    npm_ci_once(&READY, &interop_dir());
 }
 
 pub fn node(args: &[&str]) -> Output {

@@ -27,21 +27,11 @@ pub(crate) fn ob2_dir() -> PathBuf {
 /// matches requirements.txt).
 pub(crate) fn validator_ready() {
     static READY: OnceLock<()> = OnceLock::new();
-    READY.get_or_init(|| {
-        let script = ob2_dir().join("install.sh");
-        let output = Command::new("sh")
-            .arg(&script)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
-        assert!(
-            output.status.success(),
-            "{} failed ({}); it needs Python 3.11 as `python3` and PyPI access:\n{}{}",
-            script.display(),
-            output.status,
-            stdout(&output),
-            stderr(&output)
-        );
-    });
+    install_once(
+        &READY,
+        &ob2_dir().join("install.sh"),
+        "Python 3.11 and PyPI access",
+    );
 }
 
 /// Builds base + `overlay` into a temporary repository.

@@ -19,20 +19,11 @@ pub fn pyld_dir() -> PathBuf {
 
 pub fn pyld_ready() {
     static READY: OnceLock<()> = OnceLock::new();
-    READY.get_or_init(|| {
-        let script = pyld_dir().join("install.sh");
-        let output = Command::new("sh")
-            .arg(&script)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
-        assert!(
-            output.status.success(),
-            "{} failed; it needs Python 3.11 and PyPI access:\n{}{}",
-            script.display(),
-            stdout(&output),
-            stderr(&output)
-        );
-    });
+    install_once(
+        &READY,
+        &pyld_dir().join("install.sh"),
+        "Python 3.11 and PyPI access",
+    );
 }
 
 /// `verify.py PUBLIC BASE --now 2026-06-01T00:00:00Z ARGS...`.

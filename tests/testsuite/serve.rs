@@ -227,3 +227,19 @@ fn serve_with_the_site_key_signs_for_its_own_address() {
     assert!(home.contains("id=\"rosette-preview\"") && !home.contains("temporary key"));
     assert!(!repo.path().join("public").exists());
 }
+
+#[test]
+fn serve_of_a_site_without_keys_says_it_makes_pages_only() {
+    let repo = repo(None);
+    let site = repo.path().join("site/site.toml");
+    let text = std::fs::read_to_string(&site).unwrap();
+    let start_of_keys = text.find("[[keys]]").expect("the base fixture lists a key");
+    std::fs::write(&site, &text[..start_of_keys]).unwrap();
+    let server = start(repo.path(), &[]);
+    let (status, _) = server.get("/awards/alpha-1/credential.json");
+    assert_eq!(status, 404, "no key, no credential");
+    let (_, home) = server.get("/");
+    assert!(home.contains("id=\"rosette-preview\""), "{home}");
+    assert!(!home.contains("temporary key"), "{home}");
+    assert!(!home.contains("Credentials"), "{home}");
+}

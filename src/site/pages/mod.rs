@@ -20,6 +20,7 @@ mod pathway;
 mod verify;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -68,13 +69,15 @@ struct Lang<'a> {
 
 impl<'a> Pages<'a> {
     /// Compiles the theme's templates, reads its strings in each language
-    /// and renders the badges' social previews; `signing` is `None` for a
-    /// site built without keys.
+    /// and renders the badges' social previews (kept in `preview_cache`
+    /// between builds, when given: [`preview::render_cached`]); `signing`
+    /// is `None` for a site built without keys.
     pub fn new(
         site: &'a Site,
         theme: &'a Theme,
         signing: Option<&'a Signing>,
         slots: &'a BTreeMap<String, Slot>,
+        preview_cache: Option<&Path>,
     ) -> Result<Self, RenderError> {
         let mut langs = Vec::with_capacity(site.languages.len());
         for code in &site.languages {
@@ -98,7 +101,7 @@ impl<'a> Pages<'a> {
             .par_iter()
             .filter_map(|b| {
                 let bytes = std::fs::read(&b.image.source).ok()?;
-                let png = preview::render(&bytes, b.image.extension).ok()?;
+                let png = preview::render_cached(&bytes, b.image.extension, preview_cache).ok()?;
                 Some((b.slug.as_str(), png))
             })
             .collect();
