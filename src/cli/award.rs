@@ -3,8 +3,10 @@
 use std::path::PathBuf;
 
 use crate::build;
+use crate::credential::recipient::identity_hash;
 use crate::error::Error;
 use crate::layout::Urls;
+use crate::model::Unmet;
 use crate::repo::award::{self, EvidenceRequest, Request, Who};
 use crate::repo::{edit, mailmerge};
 
@@ -144,5 +146,38 @@ pub fn run(args: Args, root: Option<PathBuf>) -> Result<(), Error> {
     println!(
         "Commit {rel} and rosette.lock; the next build publishes it (no key needed until then)."
     );
+    if let Some(badge) = site.badge(&new.badge) {
+        let unmet = site.unmet_requirements(badge, &request.identity(), identity_hash);
+        for warning in unmet_warnings(&new.badge, &unmet) {
+            eprintln!("warning: {warning}");
+        }
+    }
     Ok(())
+}
+
+/// What `rosette award` says when the recipient does not hold a badge's
+/// requirements yet: a warning, not a refusal (the issuer may know better,
+/// e.g. a prerequisite recorded elsewhere).
+fn unmet_warnings(slug: &str, unmet: &Unmet) -> Vec<String> {
+    let list = |slugs: &[String]| {
+        slugs
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = Vec::new();
+    if !unmet.missing.is_empty() {
+        out.push(format!(
+            "badge `{slug}` requires {}, which this recipient does not hold yet",
+            list(&unmet.missing)
+        ));
+    }
+    if let Some((count, of)) = &unmet.choice {
+        out.push(format!(
+            "badge `{slug}` requires {count} more of {} for this recipient",
+            list(of)
+        ));
+    }
+    out
 }

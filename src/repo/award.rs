@@ -185,6 +185,15 @@ impl Request {
     /// Whether `identity` is this request's recipient: the same DID, the
     /// same email (case-insensitively), or an `email_hash` that this email
     /// hashes to with that award's own salt.
+    /// The recipient as the model names one (a plaintext email lowercased,
+    /// as awards compare it).
+    pub fn identity(&self) -> Identity {
+        match &self.who {
+            Who::Did(did) => Identity::Did(did.clone()),
+            Who::Email { address, .. } => Identity::Email(address.to_lowercase()),
+        }
+    }
+
     pub fn same_recipient(&self, identity: &Identity) -> bool {
         match (&self.who, identity) {
             (Who::Did(a), Identity::Did(b)) => a == b,

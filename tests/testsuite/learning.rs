@@ -718,3 +718,46 @@ fn a_theme_adds_or_overrides_a_language() {
         stderr(&output)
     );
 }
+
+#[test]
+fn award_warns_when_the_recipient_lacks_the_pathway_but_still_awards() {
+    let repo = repo(Some(&fixtures().join("pathways")));
+    let path = repo.path();
+    // Ada holds alpha and beta (a plaintext email, in another case), not gamma.
+    let output = rosette(
+        path,
+        &["award", "--badge", "delta", "--email", "ada@example.org"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let warned = stderr(&output);
+    assert!(
+        warned.contains(
+            "warning: badge `delta` requires `gamma`, which this recipient does not hold yet"
+        ),
+        "{warned}"
+    );
+    assert!(!warned.contains("`beta`"), "Ada holds beta: {warned}");
+
+    // Someone new, for a choice of badges.
+    let output = rosette(
+        path,
+        &["award", "--badge", "gamma", "--email", "new@example.org"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output)
+            .contains("badge `gamma` requires 1 more of `alpha`, `beta` for this recipient"),
+        "{}",
+        stderr(&output)
+    );
+
+    // Ada holds one of them: no warning, and the awards were written.
+    let output = rosette(
+        path,
+        &["award", "--badge", "gamma", "--email", "ADA@example.org"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("requires"), "{}", stderr(&output));
+    let gamma = std::fs::read_to_string(path.join("badges/gamma.toml")).unwrap();
+    assert_eq!(gamma.matches("[[award]]").count(), 2, "{gamma}");
+}
