@@ -129,11 +129,13 @@ fn arabic_pages_are_right_to_left_and_untranslated_texts_are_marked() {
     // `ar` translates only the name: the rest is English, said so, and
     // marked with its language for screen readers and browsers.
     assert!(
-        ar.contains("<p class=\"lead\" lang=\"en\">The first badge.</p>"),
+        ar.contains("<p class=\"lead\" lang=\"en\" dir=\"auto\">The first badge.</p>"),
         "{ar}"
     );
     assert!(
-        ar.contains("<div class=\"prose\" lang=\"en\"><p>Do the <strong>first</strong> thing.</p>"),
+        ar.contains(
+            "<div class=\"prose\" lang=\"en\" dir=\"auto\"><p>Do the <strong>first</strong> thing.</p>"
+        ),
         "{ar}"
     );
     assert!(
@@ -151,9 +153,17 @@ fn arabic_pages_are_right_to_left_and_untranslated_texts_are_marked() {
     // A badge with no translation at all falls back entirely, marked too.
     let fr_beta = page(&repo, "fr/badges/beta/index.html");
     assert!(
-        fr_beta.contains("<h1 id=\"title\" lang=\"en\">Beta</h1>")
+        fr_beta.contains("<h1 id=\"title\" lang=\"en\" dir=\"auto\">Beta</h1>")
             && fr_beta.contains("Pas encore traduit"),
         "{fr_beta}"
+    );
+    // On award pages too, the English text keeps its own direction.
+    let ar_award = page(&repo, "ar/awards/alpha-1/index.html");
+    assert!(
+        ar_award.contains(
+            "<p class=\"lead\"><span lang=\"en\" dir=\"auto\">The first badge.</span> <a"
+        ),
+        "{ar_award}"
     );
     // The default language's pages are left as they are.
     let en = page(&repo, "badges/alpha/index.html");
