@@ -14,6 +14,7 @@ use ed25519_dalek::SigningKey;
 
 use super::multikey;
 use crate::model::Key;
+use crate::output::manifest::hex;
 
 /// The environment variable that may hold the secret key (for CI secrets).
 pub const SECRET_ENV: &str = "ROSETTE_SIGNING_KEY";
@@ -139,11 +140,6 @@ impl SecretScan {
             .find(|(_, finder)| finder.find(bytes).is_some())
             .map(|(name, _)| *name)
     }
-}
-
-/// Lowercase hexadecimal.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether `text` looks like a secret key itself rather than a file name:

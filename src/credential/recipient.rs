@@ -3,6 +3,9 @@
 
 use sha2::{Digest, Sha256};
 
+/// Lowercase hexadecimal.
+pub use crate::output::manifest::hex;
+
 /// The salt of an email recipient given in plaintext: stable across builds
 /// (derived, not drawn), and not guessable from public data (keyed by a
 /// value derived from the secret key).
@@ -52,16 +55,6 @@ pub fn parse_identity_hash(hash: &str) -> Option<[u8; 32]> {
         *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
     }
     Some(out)
-}
-
-/// Lowercase hexadecimal.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
 }
 
 #[cfg(test)]

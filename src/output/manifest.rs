@@ -202,11 +202,12 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Lowercase hexadecimal.
-pub fn hex(digest: &Digest) -> String {
+/// Lowercase hexadecimal (the one implementation: digests here, salts,
+/// identity hashes and key encodings in credential/).
+pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(64);
-    for byte in digest {
+    let mut text = String::with_capacity(2 * bytes.len());
+    for byte in bytes {
         text.push(DIGITS[usize::from(byte >> 4)] as char);
         text.push(DIGITS[usize::from(byte & 15)] as char);
     }
