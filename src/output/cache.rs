@@ -19,7 +19,7 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Mutex, OnceLock, RwLock};
 
 use sha2::{Digest as _, Sha256};
 
@@ -39,10 +39,19 @@ pub struct Cache {
     /// `None`: kept in memory only.
     path: Option<PathBuf>,
     integrity: [u8; 32],
-    entries: RwLock<HashMap<Digest, Value>>,
+    /// The file, read on first use: a build that signs nothing (nothing
+    /// changed) does not read it.
+    stored: OnceLock<Stored>,
     added: Mutex<Vec<(Digest, Value)>>,
     used: Mutex<HashSet<Digest>>,
     hits: AtomicUsize,
+}
+
+/// What the cache file held.
+#[derive(Default)]
+struct Stored {
+    entries: RwLock<HashMap<Digest, Value>>,
+    /// Entries that failed their check (or 1 for a file that is not a cache).
     damaged: usize,
 }
 
@@ -61,36 +70,6 @@ impl Cache {
     pub fn open(path: &Path, integrity: [u8; 32]) -> Cache {
         let mut cache = Cache::in_memory(integrity);
         cache.path = Some(path.to_path_buf());
-        let bytes = File::open(path).and_then(|file| {
-            use std::io::Read;
-            let mut bytes = Vec::new();
-            file.take(MAX_BYTES).read_to_end(&mut bytes)?;
-            Ok(bytes)
-        });
-        let Ok(bytes) = bytes else {
-            return cache;
-        };
-        let Some(body) = bytes.strip_prefix(HEADER.as_slice()) else {
-            cache.damaged = usize::from(!bytes.is_empty());
-            return cache;
-        };
-        let mut entries = HashMap::with_capacity(body.len() / ENTRY);
-        for chunk in body.chunks(ENTRY) {
-            let parsed = (chunk.len() == ENTRY)
-                .then(|| {
-                    let key: Digest = chunk[..32].try_into().ok()?;
-                    let value: Value = chunk[32..96].try_into().ok()?;
-                    (cache.check(&key, &value) == chunk[96..]).then_some((key, value))
-                })
-                .flatten();
-            match parsed {
-                Some((key, value)) => {
-                    entries.insert(key, value);
-                }
-                None => cache.damaged += 1,
-            }
-        }
-        cache.entries = RwLock::new(entries);
         cache
     }
 
@@ -100,11 +79,56 @@ impl Cache {
         Cache {
             path: None,
             integrity,
-            entries: RwLock::default(),
+            stored: OnceLock::new(),
             added: Mutex::default(),
             used: Mutex::default(),
             hits: AtomicUsize::new(0),
-            damaged: 0,
+        }
+    }
+
+    fn stored(&self) -> &Stored {
+        self.stored.get_or_init(|| match &self.path {
+            Some(path) => self.read(path),
+            None => Stored::default(),
+        })
+    }
+
+    fn read(&self, path: &Path) -> Stored {
+        let bytes = File::open(path).and_then(|file| {
+            use std::io::Read;
+            let mut bytes = Vec::new();
+            file.take(MAX_BYTES).read_to_end(&mut bytes)?;
+            Ok(bytes)
+        });
+        let Ok(bytes) = bytes else {
+            return Stored::default();
+        };
+        let Some(body) = bytes.strip_prefix(HEADER.as_slice()) else {
+            return Stored {
+                damaged: usize::from(!bytes.is_empty()),
+                ..Stored::default()
+            };
+        };
+        let mut damaged = 0;
+        let mut entries = HashMap::with_capacity(body.len() / ENTRY);
+        for chunk in body.chunks(ENTRY) {
+            let parsed = (chunk.len() == ENTRY)
+                .then(|| {
+                    let key: Digest = chunk[..32].try_into().ok()?;
+                    let value: Value = chunk[32..96].try_into().ok()?;
+                    (self.check(&key, &value) == chunk[96..]).then_some((key, value))
+                })
+                .flatten();
+            match parsed {
+                Some((key, value)) => {
+                    entries.insert(key, value);
+                }
+                None => damaged += 1,
+            }
+        }
+        Stored {
+            entries: RwLock::new(entries),
+            damaged,
         }
     }
 
@@ -121,7 +145,7 @@ impl Cache {
     }
 
     pub fn get(&self, key: &Digest) -> Option<Value> {
-        let found = self.entries.read().ok()?.get(key).copied()?;
+        let found = self.stored().entries.read().ok()?.get(key).copied()?;
         self.hits.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut used) = self.used.lock() {
             used.insert(*key);
@@ -130,7 +154,7 @@ impl Cache {
     }
 
     pub fn insert(&self, key: Digest, value: Value) {
-        if let Ok(mut entries) = self.entries.write() {
+        if let Ok(mut entries) = self.stored().entries.write() {
             entries.insert(key, value);
         }
         if let Ok(mut used) = self.used.lock() {
@@ -153,7 +177,7 @@ impl Cache {
 
     /// Entries of the file that were ignored (damaged or not Rosette's).
     pub fn damaged(&self) -> usize {
-        self.damaged
+        self.stored().damaged
     }
 
     /// Writes the entries added by this build. `whole_site`: this build
@@ -164,9 +188,13 @@ impl Cache {
         let Some(path) = &self.path else {
             return Ok(());
         };
-        let total = self.entries.read().map_or(0, |e| e.len());
+        // Never read: this build signed nothing and looked nothing up.
+        let Some(stored) = self.stored.get() else {
+            return Ok(());
+        };
+        let total = stored.entries.read().map_or(0, |e| e.len());
         let used = self.used.lock().map_or(0, |u| u.len());
-        let compact = self.damaged > 0 || (whole_site && total > 2 * used + 1000);
+        let compact = stored.damaged > 0 || (whole_site && total > 2 * used + 1000);
         if added.is_empty() && !compact {
             return Ok(());
         }
@@ -175,7 +203,10 @@ impl Cache {
         }
         if compact {
             let used = self.used.lock().map_err(|_| io::Error::other("lock"))?;
-            let entries = self.entries.read().map_err(|_| io::Error::other("lock"))?;
+            let entries = stored
+                .entries
+                .read()
+                .map_err(|_| io::Error::other("lock"))?;
             let mut keep: Vec<(&Digest, &Value)> = entries
                 .iter()
                 .filter(|(k, _)| !whole_site || used.contains(*k))

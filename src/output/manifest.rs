@@ -22,6 +22,15 @@ use sha2::{Digest as _, Sha256};
 /// A SHA-256 digest.
 pub type Digest = [u8; 32];
 
+/// A map keyed by paths or unit names of the site (tens of thousands per
+/// build): foldhash, as the keys are Rosette's own, not an attacker's.
+pub type PathMap<V> = HashMap<Box<str>, V, foldhash::fast::RandomState>;
+
+/// An empty [`PathMap`] with room for `n` keys.
+pub fn path_map<V>(n: usize) -> PathMap<V> {
+    HashMap::with_capacity_and_hasher(n, foldhash::fast::RandomState::default())
+}
+
 /// One file of a built site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
@@ -92,8 +101,8 @@ fn tree_id(meta: &std::fs::Metadata) -> TreeId {
 /// What one tree holds and which unit fingerprints made it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
-    pub files: HashMap<Box<str>, Entry>,
-    pub units: HashMap<Box<str>, Digest>,
+    pub files: PathMap<Entry>,
+    pub units: PathMap<Digest>,
 }
 
 const MAGIC: &[u8] = b"rosette output record\n";
@@ -145,7 +154,7 @@ impl Record {
             mtime: r.u64()?,
         };
         let count = r.count()?;
-        let mut files = HashMap::with_capacity(count);
+        let mut files = path_map(count);
         for _ in 0..count {
             let path = r.str()?;
             let size = r.u64()?;
@@ -153,7 +162,7 @@ impl Record {
             files.insert(path, Entry { size, digest });
         }
         let count = r.count()?;
-        let mut units = HashMap::with_capacity(count);
+        let mut units = path_map(count);
         for _ in 0..count {
             let unit = r.str()?;
             units.insert(unit, r.digest()?);
@@ -215,7 +224,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// Writes `files` as a `sha256sum` listing, sorted by path.
-pub fn write_text(files: &HashMap<Box<str>, Entry>, to: &mut impl Write) -> io::Result<()> {
+pub fn write_text(files: &PathMap<Entry>, to: &mut impl Write) -> io::Result<()> {
     let mut paths: Vec<(&str, &Entry)> = files.iter().map(|(p, e)| (&**p, e)).collect();
     paths.sort_unstable_by(|a, b| a.0.cmp(b.0));
     for (path, entry) in paths {

@@ -39,13 +39,13 @@
 //! without it), the swap is three renames, with a window of microseconds
 //! without `public/`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use super::manifest::{self, Digest, Entry, Record, TreeId};
+use super::manifest::{self, Digest, Entry, PathMap, Record, TreeId};
 use super::{Sink, check_relative};
 
 /// Why the output folder could not be replaced.
@@ -84,6 +84,28 @@ pub struct Published {
 pub fn state_dir(out: &Path) -> Option<PathBuf> {
     let (parent, name) = split::<()>(out).ok()?;
     Some(parent.join(format!(".{name}.rosette")))
+}
+
+/// The file that holds the build stamp of the tree now at `out` (see
+/// `build::stamp`), named by the tree's identity like its record: a tree
+/// replaced by anything but Rosette has none.
+pub fn stamp_file(out: &Path) -> Option<PathBuf> {
+    let id = TreeId::of(out)?;
+    Some(state_dir(out)?.join(format!("stamp-{}-{}-{}", id.dev, id.ino, id.mtime)))
+}
+
+/// Writes the build stamp of the tree now at `out`, atomically, and
+/// removes the stamps of other trees.
+pub fn write_stamp(out: &Path, bytes: &[u8]) -> io::Result<()> {
+    let path = stamp_file(out).ok_or_else(|| io::Error::other("no output folder"))?;
+    let state = state_dir(out).ok_or_else(|| io::Error::other("no output folder"))?;
+    fs::create_dir_all(&state)?;
+    for entry in fs::read_dir(&state)?.flatten() {
+        if entry.file_name().to_string_lossy().starts_with("stamp-") && entry.path() != path {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+    write_atomic(&path, bytes)
 }
 
 /// Forgets what Rosette knows about `out` (its records and spare tree), so
@@ -142,13 +164,19 @@ pub fn publish<E>(
     if let (Some(id), Some(record)) = (live_id, &live) {
         heal_manifest(&state, id, record);
     }
+    let live = live.unwrap_or_default();
+    let inner = Inner {
+        new: manifest::path_map(live.files.len()),
+        units: manifest::path_map(live.units.len()),
+        ..Inner::default()
+    };
     let staging = Staging {
         out: out.to_path_buf(),
         state: state.clone(),
         spare_path: state.join(SPARE),
-        live: live.unwrap_or_default(),
+        live,
         live_known: live_id.is_some(),
-        inner: Mutex::default(),
+        inner: Mutex::new(inner),
     };
     let built = build(&staging);
     let Staging {
@@ -313,17 +341,17 @@ pub struct Staging {
 #[derive(Default)]
 struct Inner {
     /// The new site so far.
-    new: HashMap<Box<str>, Entry>,
-    units: HashMap<Box<str>, Digest>,
+    new: PathMap<Entry>,
+    units: PathMap<Digest>,
     /// What the spare tree holds, once it was opened for writing.
-    spare: Option<HashMap<Box<str>, Entry>>,
+    spare: Option<PathMap<Entry>>,
     /// Whether the spare's content is no longer known exactly (a write
     /// failed half-way).
     broken: bool,
     written: usize,
     /// Folders known to exist in the spare tree (relative paths), so a
     /// file is written with one `open` and no `mkdir`.
-    folders: HashSet<Box<str>>,
+    folders: HashSet<Box<str>, foldhash::fast::RandomState>,
 }
 
 impl Inner {
@@ -349,7 +377,7 @@ impl Inner {
                     _ => {}
                 }
                 fs::create_dir(spare_path)?;
-                HashMap::new()
+                PathMap::default()
             }
         };
         self.folders = files
@@ -372,7 +400,7 @@ impl Inner {
         if let Some(id) = TreeId::of(spare_path) {
             let record = Record {
                 files,
-                units: HashMap::new(),
+                units: PathMap::default(),
             };
             let _ = write_record(state, id, &record);
         }
@@ -535,7 +563,7 @@ fn clean_records(state: &Path, keep: &[Option<TreeId>]) {
 
 /// The `sha256sum` manifest of the live tree, for deploy scripts; written
 /// after each swap, and again if a build was killed before it could be.
-fn write_manifest(state: &Path, id: TreeId, files: &HashMap<Box<str>, Entry>) -> io::Result<()> {
+fn write_manifest(state: &Path, id: TreeId, files: &PathMap<Entry>) -> io::Result<()> {
     let path = state.join(MANIFEST);
     let temp = state.join(format!("{MANIFEST}.new"));
     let mut file = io::BufWriter::new(File::create(&temp)?);
