@@ -279,6 +279,11 @@ impl Sources {
         );
     }
 
+    /// Adds the files of `other` (a file of both keeps `other`'s text).
+    pub fn extend(&mut self, other: Sources) {
+        self.files.extend(other.files);
+    }
+
     pub fn get(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(|s| s.text.as_str())
     }

@@ -8,6 +8,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::input::{self, BadgeFileInput, SiteFile};
@@ -89,23 +90,12 @@ pub fn load(root: &Path, problems: &mut Diagnostics) -> Loaded {
         ));
         return loaded;
     }
+    // Badge and award files are most of a repository: read and parsed in
+    // parallel, then taken in path order (problems are sorted when reported).
+    let mut tomls = Vec::new();
     for rel in badge_files {
-        let is_toml = rel.ends_with(".toml");
-        match (depth(&rel), is_toml) {
-            (2, true) => {
-                if let Some(text) = read_text(root, &rel, limits::TOML_FILE_BYTES, problems) {
-                    let parsed = input::parse_badge_file(&rel, &text, problems);
-                    loaded.sources.insert(&rel, text);
-                    loaded.badge_files.push((rel, parsed));
-                }
-            }
-            (3, true) => {
-                if let Some(text) = read_text(root, &rel, limits::TOML_FILE_BYTES, problems) {
-                    let parsed = input::parse_badge_file(&rel, &text, problems);
-                    loaded.sources.insert(&rel, text);
-                    loaded.award_files.push((rel, parsed));
-                }
-            }
+        match (depth(&rel), rel.ends_with(".toml")) {
+            (2 | 3, true) => tomls.push(rel),
             (_, true) => problems.push(stray(
                 &rel,
                 "award files are `badges/<slug>/<name>.toml`; deeper folders are not read",
@@ -130,6 +120,30 @@ pub fn load(root: &Path, problems: &mut Diagnostics) -> Loaded {
                 "endorsements are `badges/<slug>/endorsements/<name>.json`; deeper folders are not read",
             )),
             _ => {} // images and other assets referenced with `image = "..."`
+        }
+    }
+    let parsed: Vec<_> = tomls
+        .into_par_iter()
+        .map(|rel| {
+            let mut found = Diagnostics::default();
+            let read = read_text(root, &rel, limits::TOML_FILE_BYTES, &mut found);
+            let parsed = read.map(|text| {
+                let parsed = input::parse_badge_file(&rel, &text, &mut found);
+                (text, parsed)
+            });
+            (rel, parsed, found)
+        })
+        .collect();
+    for (rel, parsed, found) in parsed {
+        problems.extend(found);
+        let Some((text, parsed)) = parsed else {
+            continue;
+        };
+        loaded.sources.insert(&rel, text);
+        if depth(&rel) == 2 {
+            loaded.badge_files.push((rel, parsed));
+        } else {
+            loaded.award_files.push((rel, parsed));
         }
     }
     loaded

@@ -41,7 +41,10 @@ pub fn load(root: &Path, sources: &mut Sources, problems: &mut Diagnostics) -> L
             ..Ledger::default()
         };
     };
-    let parsed: Result<Ledger, _> = toml::from_str(&text);
+    let parsed: Result<Ledger, _> = match parse_canonical(&text) {
+        Some(ledger) => Ok(ledger),
+        None => toml::from_str(&text),
+    };
     sources.insert(LOCK_FILE, text);
     let ledger = match parsed {
         Ok(ledger) => ledger,
@@ -75,6 +78,36 @@ pub fn load(root: &Path, sources: &mut Sources, problems: &mut Diagnostics) -> L
         };
     }
     ledger
+}
+
+/// Reads a lock exactly as [`Ledger::to_text`] writes it, ten times faster
+/// than a TOML parser (which took a quarter of a no-change rebuild of
+/// 20,000 awards). `None` for anything else, which the TOML parser then
+/// reads (or reports): the result is accepted only if writing it gives back
+/// the same text byte for byte, so this reads nothing the writer did not
+/// write, and reads it as TOML would.
+fn parse_canonical(text: &str) -> Option<Ledger> {
+    let plain =
+        |s: &str| !s.is_empty() && !s.contains(['"', '\\']) && !s.contains(char::is_control);
+    let mut ledger = Ledger::empty();
+    let at_version = text.find("version = 1\nbadges = [\n")?;
+    let (badges, awards) = text[at_version..].split_once("]\n\n[awards]\n")?;
+    for line in badges.lines().skip(2) {
+        let slug = line.strip_prefix("  \"")?.strip_suffix("\",")?;
+        plain(slug).then_some(())?;
+        ledger.badges.insert(slug.to_string());
+    }
+    for line in awards.lines() {
+        let (id, slot) = line.strip_prefix('"')?.split_once("\" = { list = ")?;
+        let (list, index) = slot.strip_suffix(" }")?.split_once(", index = ")?;
+        plain(id).then_some(())?;
+        let slot = Slot {
+            list: list.parse().ok()?,
+            index: index.parse().ok()?,
+        };
+        ledger.awards.insert(id.to_string(), slot);
+    }
+    (ledger.to_text() == text).then_some(ledger)
 }
 
 /// Every number and name read from the lock is bounded before it is used:
@@ -250,6 +283,44 @@ mod tests {
             .insert("k7q2m9x4".into(), Slot { list: 2, index: 0 });
         let parsed: Ledger = toml::from_str(&ledger.to_text()).unwrap();
         assert_eq!(parsed, ledger);
+    }
+
+    #[test]
+    fn the_written_form_is_read_fast_and_anything_else_by_the_toml_parser() {
+        let mut ledger = Ledger::empty();
+        ledger.badges.extend(["a-1".to_string(), "b".to_string()]);
+        ledger
+            .awards
+            .insert("x1".into(), Slot { list: 1, index: 9 });
+        ledger
+            .awards
+            .insert("y2".into(), Slot { list: 2, index: 0 });
+        let text = ledger.to_text();
+        assert_eq!(parse_canonical(&text), Some(ledger.clone()));
+        assert_eq!(
+            parse_canonical(&Ledger::empty().to_text()),
+            Some(Ledger::empty())
+        );
+        // Same meaning, other bytes: left to the TOML parser, which agrees.
+        for other in [
+            text.replace("list = 1, index = 9", "list = 1,  index = 9"),
+            text.replace("\"x1\" =", "x1 ="),
+            text.replace("version = 1\n", "version = 1 # one\n"),
+            format!("{text}\n"),
+        ] {
+            assert_eq!(parse_canonical(&other), None, "{other}");
+            assert_eq!(toml::from_str::<Ledger>(&other).unwrap(), ledger);
+        }
+        // Out of order, duplicated, overflowing or cut: never read fast.
+        let swapped = text.replace("\"x1\" = { list = 1, index = 9 }\n", "")
+            + "\"x1\" = { list = 1, index = 9 }\n";
+        assert_eq!(parse_canonical(&swapped), None);
+        let twice = format!("{text}\"y2\" = {{ list = 2, index = 0 }}\n");
+        assert_eq!(parse_canonical(&twice), None);
+        assert!(toml::from_str::<Ledger>(&twice).is_err());
+        let huge = text.replace("index = 9", "index = 99999999999999999999999");
+        assert_eq!(parse_canonical(&huge), None);
+        assert_eq!(parse_canonical(&text[..text.len() - 3]), None);
     }
 
     #[test]

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use super::super::input::{
     AwardInput, BadgeInput, BadgeTranslationInput, CompletionInput, EvidenceInput, RecipientInput,
     RequiresAnyInput,
@@ -10,7 +12,7 @@ use super::super::input::{
 use super::super::limits;
 use super::super::load::Loaded;
 use super::{Checker, FirstSeen, rules};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{
     Alignment, Award, Badge, BadgeImage, BadgeTranslation, Completion, Evidence, FieldSpans,
     Identity, Period, Recipient, RecipientPolicy, RequiresAny, Revocation,
@@ -605,37 +607,49 @@ fn awards(
     policy: RecipientPolicy,
     ids: &mut FirstSeen,
 ) -> Vec<Award> {
-    let mut out = Vec::new();
-    for (input, _) in inputs {
-        if let Some(award) = award(c, file, input, valid_for, policy, ids) {
-            out.push(award);
+    // Each award on its own, in parallel (a file may hold thousands); then
+    // the ids, across the repository, in file order.
+    let checked: Vec<(bool, Option<Award>, Diagnostics)> = inputs
+        .par_iter()
+        .map(|(input, _)| {
+            let mut problems = Diagnostics::default();
+            let mut own = Checker {
+                problems: &mut problems,
+            };
+            let id_ok = own.check(file, "id", &input.id, rules::award_id).is_some();
+            let award = award(&mut own, file, input, valid_for, policy);
+            (id_ok, award.filter(|_| id_ok), problems)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(inputs.len());
+    for ((input, _), (id_ok, award, problems)) in inputs.iter().zip(checked) {
+        c.problems.extend(problems);
+        if id_ok
+            && let Some((first_file, span)) = ids.insert(input.id.get_ref(), file, input.id.span())
+        {
+            c.error(
+                Diagnostic::at(
+                    file,
+                    input.id.span(),
+                    format!("duplicate award id `{}`", input.id.get_ref()),
+                )
+                .label("award ids must be unique in the repository")
+                .related(&first_file, span, "first used here"),
+            );
         }
+        out.extend(award);
     }
     out
 }
 
+/// One award, but for its id's rule and uniqueness ([`awards`]).
 fn award(
     c: &mut Checker,
     file: &str,
     input: &AwardInput,
     valid_for: Option<Period>,
     policy: RecipientPolicy,
-    ids: &mut FirstSeen,
 ) -> Option<Award> {
-    let id = c.check(file, "id", &input.id, rules::award_id);
-    if id.is_some()
-        && let Some((first_file, span)) = ids.insert(input.id.get_ref(), file, input.id.span())
-    {
-        c.error(
-            Diagnostic::at(
-                file,
-                input.id.span(),
-                format!("duplicate award id `{}`", input.id.get_ref()),
-            )
-            .label("award ids must be unique in the repository")
-            .related(&first_file, span, "first used here"),
-        );
-    }
     let recipient = recipient(
         c,
         file,
@@ -711,7 +725,7 @@ fn award(
         None => None,
     };
     Some(Award {
-        id: id.map(|()| input.id.get_ref().clone())?,
+        id: input.id.get_ref().clone(),
         recipient: recipient?,
         issued,
         expires,

@@ -174,33 +174,45 @@ impl<'a> Pages<'a> {
     /// the site's static files, badge images, `.nojekyll`, `robots.txt`,
     /// `sitemap.xml`.
     pub fn write_rest(&self, sink: &dyn Sink) -> Result<(), RenderError> {
+        // Few pages, but large ones (a badge page lists every award of the
+        // badge): made in parallel, the first failure in page order reported.
+        type Make<'m> = Box<dyn Fn() -> Result<Vec<u8>, RenderError> + Send + Sync + 'm>;
+        let mut jobs: Vec<(String, Make<'_>)> = Vec::new();
         for lang in &self.langs {
             let at = |path: &str| format!("{}{path}", lang.prefix);
-            put(sink, &at(layout::HOME), &home::render(self, lang)?)?;
+            jobs.push((at(layout::HOME), Box::new(move || home::render(self, lang))));
             for badge in &self.site.badges {
-                put(
-                    sink,
-                    &at(&layout::badge_page(&badge.slug)),
-                    &badge::render(self, lang, badge)?,
-                )?;
+                jobs.push((
+                    at(&layout::badge_page(&badge.slug)),
+                    Box::new(move || badge::render(self, lang, badge)),
+                ));
             }
             for (handle, awards) in &self.earners {
-                put(
-                    sink,
-                    &at(&layout::earner_page(handle)),
-                    &earner::render(self, lang, handle, awards)?,
-                )?;
+                jobs.push((
+                    at(&layout::earner_page(handle)),
+                    Box::new(move || earner::render(self, lang, handle, awards)),
+                ));
             }
             for page in &self.site.pages {
-                put(
-                    sink,
-                    &at(&layout::page(&page.slug)),
-                    &extra::render(self, lang, page)?,
-                )?;
+                jobs.push((
+                    at(&layout::page(&page.slug)),
+                    Box::new(move || extra::render(self, lang, page)),
+                ));
             }
-            put(sink, &at(layout::VERIFY_PAGE), &verify::render(self, lang)?)?;
-            put(sink, &at(layout::STRINGS_SCRIPT), &lang.strings.script())?;
+            jobs.push((
+                at(layout::VERIFY_PAGE),
+                Box::new(move || verify::render(self, lang)),
+            ));
+            jobs.push((
+                at(layout::STRINGS_SCRIPT),
+                Box::new(move || Ok(lang.strings.script())),
+            ));
         }
+        let made: Vec<Result<(), RenderError>> = jobs
+            .into_par_iter()
+            .map(|(path, make)| put(sink, &path, &make()?))
+            .collect();
+        made.into_iter().collect::<Result<(), RenderError>>()?;
         for badge in &self.site.badges {
             if let Some(png) = self.previews.get(badge.slug.as_str()) {
                 put(sink, &layout::badge_preview(&badge.slug), png)?;
