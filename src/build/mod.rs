@@ -24,6 +24,7 @@
 //! only costs the time of a full build.
 
 mod memo;
+mod stamp;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -160,8 +161,18 @@ impl Plan {
 /// and decides the status slots of new awards.
 pub fn plan(root: &Path, base_url: Option<&str>) -> Result<Plan, Error> {
     let mut problems = Diagnostics::default();
-    let loaded = crate::repo::load(root, &mut problems);
-    let mut sources = loaded.sources.clone();
+    // The lock is read while the repository is (it is a large file too).
+    let (mut loaded, (ledger, lock_source, lock_problems)) = rayon::join(
+        || crate::repo::load(root, &mut problems),
+        || {
+            let mut sources = Sources::default();
+            let mut problems = Diagnostics::default();
+            let ledger = lock::load(root, &mut sources, &mut problems);
+            (ledger, sources, problems)
+        },
+    );
+    let mut sources = std::mem::take(&mut loaded.sources);
+    sources.extend(lock_source);
     let site = validate::validate(loaded, &mut problems);
     // Before `--base-url`: endorsements are of the achievements of site.toml's base_url.
     if let Some(site) = &site {
@@ -183,7 +194,7 @@ pub fn plan(root: &Path, base_url: Option<&str>) -> Result<Plan, Error> {
         },
         (site, _) => site,
     };
-    let ledger = lock::load(root, &mut sources, &mut problems);
+    problems.extend(lock_problems);
     let Some(site) = site else {
         return Err(Error::problems(problems, &sources));
     };
@@ -561,11 +572,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
 
 /// [`build`], telling `progress` how far it is.
 pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Error> {
-    let plan = plan(&options.root, options.base_url.as_deref())?;
     refuse_dangerous_out(&options.root, &options.out)?;
-    if options.locked {
-        refuse_lock_change(&plan)?;
-    }
     let mut key_warning = None;
     if let Some(path) = &options.key_file
         && !keys::looks_like_a_secret(&path.to_string_lossy())
@@ -574,9 +581,19 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Sum
         key_warning = keyfile::warning(&place);
     }
     let secret = keys::read_secret(options.key_file.as_deref()).map_err(Error::Usage)?;
+    // Nothing changed since the build that made the output: nothing to do.
+    let inputs = stamp::inputs(options, secret.as_ref());
+    let key = inputs.and_then(|inputs| stamp::with_lock(&inputs, &options.root));
+    if let Some(mut summary) = key.and_then(|key| stamp::find(&options.out, &key)) {
+        summary.warnings.splice(0..0, key_warning);
+        return Ok(summary);
+    }
+    let plan = plan(&options.root, options.base_url.as_deref())?;
+    if options.locked {
+        refuse_lock_change(&plan)?;
+    }
     let site = &plan.site;
     let mut warnings = crate::repo::privacy::warnings(site, &plan.sources);
-    warnings.extend(key_warning);
     match (&secret, site.keys.is_empty()) {
         (None, true) => warnings.push(
             "no signing keys in site/site.toml: pages are built, but no Open Badges 3.0 \
@@ -678,7 +695,7 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Sum
     if let Some(next) = &plan.next_lock {
         lock::write(&options.root, next)?;
     }
-    Ok(Summary {
+    let mut summary = Summary {
         badges: site.badges.len(),
         awards: site.award_count(),
         pages: site.pages.len(),
@@ -689,7 +706,22 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Sum
         deleted: published.deleted,
         signatures_made: rendered.signatures_made,
         kept: rendered.kept,
-    })
+    };
+    // Stamped only when what was read is what is there now, and the lock is
+    // the one this build read or wrote.
+    let lock_now = match &plan.next_lock {
+        Some(next) => Some(next.to_text()),
+        None => plan.sources.get(LOCK_FILE).map(str::to_string),
+    };
+    if let Some(inputs) = inputs
+        && stamp::inputs(options, secret.as_ref()) == Some(inputs)
+        && std::fs::read_to_string(options.root.join(LOCK_FILE)).ok() == lock_now
+        && let Some(key) = stamp::with_lock(&inputs, &options.root)
+    {
+        stamp::save(&options.out, &key, &summary);
+    }
+    summary.warnings.splice(0..0, key_warning);
+    Ok(summary)
 }
 
 /// What `rosette endorse` signs.

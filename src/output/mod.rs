@@ -28,7 +28,7 @@ use std::path::{Component, Path};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use manifest::Digest;
-pub use publish::{Published, WriteError, forget, publish, state_dir};
+pub use publish::{Published, WriteError, forget, publish, stamp_file, state_dir, write_stamp};
 
 /// Where built files go. Paths are relative, `/`-separated, and made only of
 /// validated slugs and ids; sinks still refuse anything that could escape.

@@ -261,7 +261,8 @@ fn a_damaged_or_deleted_cache_only_costs_time() {
     let cache = path.join(".rosette-cache/signatures");
     assert!(cache.is_file(), "the build keeps its signatures");
 
-    // Every byte of every entry flipped, and the records of the output too.
+    // Every byte of every entry flipped, and the records and the build
+    // stamp of the output too.
     let mut bytes = fs::read(&cache).unwrap();
     for byte in bytes.iter_mut().skip(32) {
         *byte ^= 0x5a;
@@ -271,7 +272,8 @@ fn a_damaged_or_deleted_cache_only_costs_time() {
         .unwrap()
         .flatten()
     {
-        if entry.file_name().to_string_lossy().starts_with("record-") {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("record-") || name.starts_with("stamp-") {
             fs::write(entry.path(), b"garbage").unwrap();
         }
     }
@@ -520,4 +522,86 @@ fn clean_build_with_key(repo: &Path, key: &Path) -> BTreeMap<String, Vec<u8>> {
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     tree(&fresh.path().join("public"))
+}
+
+/// A build with nothing changed since the last one is skipped by its stamp
+/// (a digest of every input): it says what the last build said, warnings
+/// included, and the first edit of any input is built again.
+#[test]
+fn a_stamped_rebuild_repeats_its_warnings_and_any_edit_builds_again() {
+    let repo = repo(None);
+    let path = repo.path();
+    let first = build(path, &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let warned = "names its recipient by a plaintext email";
+    assert!(stderr(&first).contains(warned), "{}", stderr(&first));
+    let expected = tree(&path.join("public"));
+    let state = path.join(".public.rosette");
+    let stamps = || {
+        fs::read_dir(&state)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("stamp-"))
+            .count()
+    };
+    assert_eq!(
+        stamps(),
+        1,
+        "the build that wrote the lock is stamped with it"
+    );
+
+    let again = build(path, &[]);
+    assert!(
+        stdout(&again).contains("(no changes; 41 files kept)"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(
+        stderr(&again),
+        stderr(&first),
+        "the same warnings, in the same order"
+    );
+
+    // Each input edited after a stamped build: built again, as from scratch.
+    let award = path.join("badges/alpha.toml");
+    let text = fs::read_to_string(&award).unwrap();
+    fs::write(&award, text.replace("name = \"Ada\"", "name = \"Ada L.\"")).unwrap();
+    let edited = build(path, &[]);
+    assert!(
+        !stdout(&edited).contains("no changes"),
+        "{}",
+        stdout(&edited)
+    );
+    assert_eq!(
+        tree(&path.join("public")),
+        clean_build(path, &test_key(), &[])
+    );
+    assert!(
+        fs::read_to_string(path.join("public/awards/alpha-1/index.html"))
+            .unwrap()
+            .contains("Ada L.")
+    );
+    // And back: the stamp of the first site is gone, so this builds too.
+    fs::write(&award, &text).unwrap();
+    let back = build(path, &[]);
+    assert!(!stdout(&back).contains("no changes"), "{}", stdout(&back));
+    assert_eq!(tree(&path.join("public")), expected);
+    assert_eq!(stamps(), 1, "one stamp: the live tree's");
+
+    // A file the build reads beside the awards is an input too.
+    let page = fs::read_dir(path.join("site/pages"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, format!("{text}\nOne more line.\n")).unwrap();
+    let paged = build(path, &[]);
+    assert!(paged.status.success(), "{}", stderr(&paged));
+    assert!(!stdout(&paged).contains("no changes"), "{}", stdout(&paged));
+    assert_eq!(
+        tree(&path.join("public")),
+        clean_build(path, &test_key(), &[])
+    );
 }
