@@ -721,6 +721,7 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Sum
         stamp::save(&options.out, &key, &summary);
     }
     summary.warnings.splice(0..0, key_warning);
+    output::drop_later(plan);
     Ok(summary)
 }
 

@@ -214,23 +214,38 @@ impl<'a> Reader<'a> {
 /// Lowercase hexadecimal (the one implementation: digests here, salts,
 /// identity hashes and key encodings in credential/).
 pub fn hex(bytes: &[u8]) -> String {
+    let mut text = Vec::with_capacity(2 * bytes.len());
+    hex_into(&mut text, bytes);
+    String::from_utf8(text).unwrap_or_default()
+}
+
+/// Appends the lowercase hexadecimal of `bytes` to `out`.
+fn hex_into(out: &mut Vec<u8>, bytes: &[u8]) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(2 * bytes.len());
     for byte in bytes {
-        text.push(DIGITS[usize::from(byte >> 4)] as char);
-        text.push(DIGITS[usize::from(byte & 15)] as char);
+        out.push(DIGITS[usize::from(byte >> 4)]);
+        out.push(DIGITS[usize::from(byte & 15)]);
     }
-    text
 }
 
 /// Writes `files` as a `sha256sum` listing, sorted by path.
 pub fn write_text(files: &PathMap<Entry>, to: &mut impl Write) -> io::Result<()> {
+    use rayon::slice::ParallelSliceMut as _;
     let mut paths: Vec<(&str, &Entry)> = files.iter().map(|(p, e)| (&**p, e)).collect();
-    paths.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    paths.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    // In pieces: the listing of a large site is tens of megabytes.
+    let mut text = Vec::with_capacity(1 << 16);
     for (path, entry) in paths {
-        writeln!(to, "{}  {path}", hex(&entry.digest))?;
+        hex_into(&mut text, &entry.digest);
+        text.extend_from_slice(b"  ");
+        text.extend_from_slice(path.as_bytes());
+        text.push(b'\n');
+        if text.len() > 60_000 {
+            to.write_all(&text)?;
+            text.clear();
+        }
     }
-    Ok(())
+    to.write_all(&text)
 }
 
 #[cfg(test)]

@@ -28,6 +28,17 @@ use std::path::{Component, Path};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use manifest::Digest;
+
+/// Drops a large value on another thread: freeing the tens of thousands of
+/// small allocations of a site's model or records takes longer than a small
+/// rebuild's own work, and nothing needs to wait for it (a process that
+/// exits does not).
+pub fn drop_later<T: Send + 'static>(value: T) {
+    // If no thread can be started, the value is dropped here.
+    let _ = std::thread::Builder::new()
+        .name("drop".into())
+        .spawn(move || drop(value));
+}
 pub use publish::{Published, WriteError, forget, publish, stamp_file, state_dir, write_stamp};
 
 /// Where built files go. Paths are relative, `/`-separated, and made only of

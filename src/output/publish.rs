@@ -159,8 +159,14 @@ pub fn publish<E>(
     remove_stale(&parent, &name);
 
     let live_id = TreeId::of(out);
-    let live = live_id.and_then(|id| read_record(&state, id));
-    clean_records(&state, &[live_id, TreeId::of(&state.join(SPARE))]);
+    let spare_id = TreeId::of(&state.join(SPARE));
+    // Both records at once: the spare's is needed as soon as a file is
+    // written, and decoding each is a good part of a small rebuild.
+    let (live, spare) = rayon::join(
+        || live_id.and_then(|id| read_record(&state, id)),
+        || spare_id.and_then(|id| Some((id, read_record(&state, id)?))),
+    );
+    clean_records(&state, &[live_id, spare_id]);
     if let (Some(id), Some(record)) = (live_id, &live) {
         heal_manifest(&state, id, record);
     }
@@ -168,6 +174,7 @@ pub fn publish<E>(
     let inner = Inner {
         new: manifest::path_map(live.files.len()),
         units: manifest::path_map(live.units.len()),
+        spare_record: spare,
         ..Inner::default()
     };
     let staging = Staging {
@@ -191,7 +198,8 @@ pub fn publish<E>(
         return Err(WriteError::Build(error));
     }
     let known = live_id.is_some_and(|_| !live.files.is_empty());
-    if known && inner.new == live.files {
+    // A file written into the spare differed from the live tree's.
+    if known && inner.written == 0 && inner.new == live.files {
         inner.save_spare(&state, &spare_path);
         if inner.units != live.units
             && let Some(id) = live_id
@@ -220,6 +228,7 @@ pub fn publish<E>(
     if result.is_err() {
         inner.save_spare(&state, &spare_path);
     }
+    super::drop_later((live, inner));
     result
 }
 
@@ -249,17 +258,37 @@ fn swap_in<E>(
         path: spare_path.to_path_buf(),
         error: io::Error::other("spare tree not ready"),
     })?;
+    // What differs between the spare and the new site, found on every core
+    // (tens of thousands of lookups, each a cache miss or two).
+    let (stale, gone) = {
+        use rayon::prelude::*;
+        let spare_files = &*spare_files;
+        let new = &*new;
+        rayon::join(
+            || {
+                let all: Vec<(&Box<str>, &Entry)> = new.iter().collect();
+                all.par_iter()
+                    .filter(|(path, entry)| spare_files.get(*path) != Some(entry))
+                    .map(|(path, entry)| ((*path).clone(), **entry))
+                    .collect::<Vec<(Box<str>, Entry)>>()
+            },
+            || {
+                let all: Vec<&Box<str>> = spare_files.keys().collect();
+                all.par_iter()
+                    .filter(|path| !new.contains_key(**path))
+                    .map(|path| (*path).clone())
+                    .collect::<Vec<Box<str>>>()
+            },
+        )
+    };
     // Unchanged files the spare lacks: linked from the live tree.
-    for (path, entry) in new.iter() {
-        if spare_files.get(path) == Some(entry) {
-            continue;
-        }
-        debug_assert_eq!(live.files.get(path), Some(entry));
-        let target = spare_path.join(&**path);
-        if spare_files.remove(path).is_some() {
+    for (path, entry) in stale {
+        debug_assert_eq!(live.files.get(&path), Some(&entry));
+        let target = spare_path.join(&*path);
+        if spare_files.remove(&path).is_some() {
             remove_file(&target).map_err(io_at(&target))?;
         }
-        let source = out.join(&**path);
+        let source = out.join(&*path);
         match link(&source, &target) {
             Ok(()) => {}
             Err(error) if error.kind() == io::ErrorKind::NotFound => {
@@ -272,15 +301,10 @@ fn swap_in<E>(
                 });
             }
         }
-        spare_files.insert(path.clone(), *entry);
+        spare_files.insert(path, entry);
         published.linked += 1;
     }
     // Files the new site does not have, then the folders they leave empty.
-    let gone: Vec<Box<str>> = spare_files
-        .keys()
-        .filter(|path| !new.contains_key(*path))
-        .cloned()
-        .collect();
     let mut folders = Vec::new();
     for path in gone {
         let target = spare_path.join(&*path);
@@ -309,20 +333,30 @@ fn swap_in<E>(
         files: std::mem::take(new),
         units: std::mem::take(&mut inner.units),
     };
-    write_record(state, id, &record).map_err(io_at(state))?;
+    // The manifest is written at the same time: it names the tree it lists
+    // (`manifest.for`), so one written for a tree that was never swapped in
+    // is rewritten by the next build.
+    let (recorded, listed) = rayon::join(
+        || write_record(state, id, &record),
+        || write_manifest(state, id, &record.files),
+    );
+    recorded.map_err(io_at(state))?;
+    listed.map_err(io_at(state))?;
     inner.spare = None;
     if live_exists {
         exchange(spare_path, out).map_err(io_at(out))?;
     } else {
         fs::rename(spare_path, out).map_err(io_at(out))?;
     }
-    // The old site is the new spare; one Rosette did not record is garbage.
+    // The old site is the new spare; one Rosette did not record is garbage
+    // (its record, if it had one, was read when the build started).
     let old = TreeId::of(spare_path);
-    if live_exists && (live.files.is_empty() || old.and_then(|o| read_record(state, o)).is_none()) {
+    if live_exists
+        && (live.files.is_empty() || old.is_none_or(|o| !record_path(state, o).is_file()))
+    {
         let _ = fs::remove_dir_all(spare_path);
     }
     clean_records(state, &[Some(id), TreeId::of(spare_path)]);
-    write_manifest(state, id, &record.files).map_err(io_at(state))?;
     Ok(published)
 }
 
@@ -349,6 +383,9 @@ struct Inner {
     /// failed half-way).
     broken: bool,
     written: usize,
+    /// The spare tree's record as read when the build started, with the
+    /// tree's identity then.
+    spare_record: Option<(TreeId, Record)>,
     /// Folders known to exist in the spare tree (relative paths), so a
     /// file is written with one `open` and no `mkdir`.
     folders: HashSet<Box<str>, foldhash::fast::RandomState>,
@@ -362,10 +399,11 @@ impl Inner {
         if self.spare.is_some() {
             return Ok(());
         }
-        let known = TreeId::of(spare_path).and_then(|id| {
-            let record = read_record(state, id)?;
-            Some((id, record))
-        });
+        let now = TreeId::of(spare_path);
+        let known = match self.spare_record.take() {
+            Some((id, record)) if Some(id) == now => Some((id, record)),
+            _ => now.and_then(|id| Some((id, read_record(state, id)?))),
+        };
         let files = match known {
             Some((id, record)) => {
                 remove_file(&record_path(state, id))?;

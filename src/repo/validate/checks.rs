@@ -336,10 +336,17 @@ fn missing_for(standard: &Completion, award: &Award) -> Vec<String> {
 /// same recipient (the same email, email hash or DID).
 fn handles_name_one_recipient(whole: &Whole<'_>, c: &mut Checker<'_>) {
     let mut first: BTreeMap<&str, &Award> = BTreeMap::new();
-    let mut awards: Vec<&Award> = whole.badges.iter().flat_map(|b| &b.awards).collect();
-    // Report against the earliest award of a handle, whatever the badge.
-    awards.sort_by(|a, b| (&a.file, span_start(a), &a.id).cmp(&(&b.file, span_start(b), &b.id)));
-    for award in awards {
+    // Report against the earliest award of a handle, whatever the badge
+    // (sort keys looked up once, for the awards with a handle only).
+    let mut awards: Vec<(&str, usize, &str, &Award)> = whole
+        .badges
+        .iter()
+        .flat_map(|b| &b.awards)
+        .filter(|a| a.recipient.handle.is_some())
+        .map(|a| (a.file.as_str(), span_start(a), a.id.as_str(), a))
+        .collect();
+    awards.sort_unstable_by_key(|&(file, at, id, _)| (file, at, id));
+    for (_, _, _, award) in awards {
         let Some(handle) = award.recipient.handle.as_deref() else {
             continue;
         };

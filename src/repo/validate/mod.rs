@@ -13,7 +13,7 @@ pub mod rules;
 mod site;
 mod untranslated;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 use toml::Spanned;
 
@@ -198,13 +198,18 @@ impl Checker<'_> {
 
 /// Finds values seen twice: returns, for each duplicate, the first place.
 pub(crate) struct FirstSeen {
-    seen: BTreeMap<String, (String, std::ops::Range<usize>)>,
+    /// Key to (file, span) of its first use; a hash map, as lookups are
+    /// one per award (a B-tree of owned strings was 3 % of a rebuild).
+    seen: HashMap<String, (std::rc::Rc<str>, std::ops::Range<usize>), foldhash::fast::RandomState>,
+    /// The file of the last insert, shared by the entries of one file.
+    file: Option<std::rc::Rc<str>>,
 }
 
 impl FirstSeen {
     pub fn new() -> Self {
         FirstSeen {
-            seen: BTreeMap::new(),
+            seen: HashMap::default(),
+            file: None,
         }
     }
 
@@ -215,12 +220,18 @@ impl FirstSeen {
         file: &str,
         span: std::ops::Range<usize>,
     ) -> Option<(String, std::ops::Range<usize>)> {
-        match self.seen.get(key) {
-            Some(first) => Some(first.clone()),
-            None => {
-                self.seen.insert(key.to_string(), (file.to_string(), span));
-                None
-            }
+        if let Some((first, span)) = self.seen.get(key) {
+            return Some((first.to_string(), span.clone()));
         }
+        let shared = match &self.file {
+            Some(known) if &**known == file => known.clone(),
+            _ => {
+                let new: std::rc::Rc<str> = file.into();
+                self.file = Some(new.clone());
+                new
+            }
+        };
+        self.seen.insert(key.to_string(), (shared, span));
+        None
     }
 }
