@@ -72,12 +72,13 @@ fn not_what_was_kept(path: &str) -> io::Error {
     ))
 }
 
-/// A site held in memory: its files (sorted by path) and the fingerprints
-/// of the units that made them.
+/// A site held in memory: its files and the fingerprints of the units that
+/// made them (hash maps with foldhash: a rebuild looks up and inserts every
+/// path of the site).
 #[derive(Debug, Default, Clone)]
 pub struct Snapshot {
-    pub files: BTreeMap<String, Arc<[u8]>>,
-    pub units: HashMap<String, Digest>,
+    pub files: HashMap<String, Arc<[u8]>, foldhash::fast::RandomState>,
+    pub units: HashMap<String, Digest, foldhash::fast::RandomState>,
 }
 
 /// A [`Sink`] that builds a [`Snapshot`], keeping unchanged units from the
@@ -91,8 +92,13 @@ pub struct Memory {
 impl Memory {
     /// A sink that may keep units of `previous`.
     pub fn after(previous: Option<Arc<Snapshot>>) -> Self {
+        let mut next = Snapshot::default();
+        if let Some(previous) = &previous {
+            next.files.reserve(previous.files.len());
+            next.units.reserve(previous.units.len());
+        }
         Memory {
-            next: Mutex::default(),
+            next: Mutex::new(next),
             previous,
         }
     }

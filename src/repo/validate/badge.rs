@@ -402,39 +402,36 @@ fn translations(
 /// Where each value of `[badge]` is written.
 fn badge_spans(input: &BadgeInput) -> FieldSpans {
     let mut spans = FieldSpans::new();
-    let mut put = |key: String, span: std::ops::Range<usize>| {
-        spans.insert(key, span);
-    };
-    put("name".into(), input.name.span());
-    put("description".into(), input.description.span());
-    put("criteria".into(), input.criteria.span());
-    put("image_alt".into(), input.image_alt.span());
+    spans.insert("name", input.name.span());
+    spans.insert("description", input.description.span());
+    spans.insert("criteria", input.criteria.span());
+    spans.insert("image_alt", input.image_alt.span());
     for (key, value) in [
         ("image", &input.image),
         ("achievement_type", &input.achievement_type),
         ("valid_for", &input.valid_for),
     ] {
         if let Some(value) = value {
-            put(key.into(), value.span());
+            spans.insert(key, value.span());
         }
     }
     for (i, tag) in input.tags.iter().enumerate() {
-        put(format!("tags[{i}]"), tag.span());
+        spans.insert(format!("tags[{i}]"), tag.span());
     }
     for (i, r) in input.requires.iter().enumerate() {
-        put(format!("requires[{i}]"), r.span());
+        spans.insert(format!("requires[{i}]"), r.span());
     }
     if let Some(any) = &input.requires_any {
-        put("requires_any".into(), any.span());
-        put("requires_any.count".into(), any.get_ref().count.span());
+        spans.insert("requires_any", any.span());
+        spans.insert("requires_any.count", any.get_ref().count.span());
         for (i, r) in any.get_ref().of.iter().enumerate() {
-            put(format!("requires_any.of[{i}]"), r.span());
+            spans.insert(format!("requires_any.of[{i}]"), r.span());
         }
     }
     if let Some(standard) = &input.completion {
-        put("completion".into(), standard.span());
+        spans.insert("completion", standard.span());
         for (i, e) in standard.get_ref().evidence.iter().enumerate() {
-            put(format!("completion.evidence[{i}]"), e.span());
+            spans.insert(format!("completion.evidence[{i}]"), e.span());
         }
     }
     for (lang, t) in &input.translations {
@@ -446,21 +443,21 @@ fn badge_spans(input: &BadgeInput) -> FieldSpans {
             ("image_alt", &t.image_alt),
         ] {
             if let Some(value) = value {
-                put(format!("{key}.{field}"), value.span());
+                spans.insert(format!("{key}.{field}"), value.span());
             }
         }
-        put(key, lang.span());
+        spans.insert(key, lang.span());
     }
     for (i, a) in input.alignment.iter().enumerate() {
-        put(format!("alignment[{i}].name"), a.name.span());
-        put(format!("alignment[{i}].url"), a.url.span());
+        spans.insert(format!("alignment[{i}].name"), a.name.span());
+        spans.insert(format!("alignment[{i}].url"), a.url.span());
         for (key, value) in [
             ("description", &a.description),
             ("code", &a.code),
             ("framework", &a.framework),
         ] {
             if let Some(value) = value {
-                put(format!("alignment[{i}].{key}"), value.span());
+                spans.insert(format!("alignment[{i}].{key}"), value.span());
             }
         }
     }
@@ -470,20 +467,20 @@ fn badge_spans(input: &BadgeInput) -> FieldSpans {
 /// Where each value of an `[[award]]` is written.
 fn award_spans(input: &AwardInput) -> FieldSpans {
     let mut spans = FieldSpans::new();
-    spans.insert("id".into(), input.id.span());
-    spans.insert("recipient".into(), input.recipient.span());
+    spans.insert("id", input.id.span());
+    spans.insert("recipient", input.recipient.span());
     if let Some(name) = &input.recipient.get_ref().name {
-        spans.insert("recipient.name".into(), name.span());
+        spans.insert("recipient.name", name.span());
     }
     if let Some(handle) = &input.recipient.get_ref().handle {
-        spans.insert("recipient.handle".into(), handle.span());
+        spans.insert("recipient.handle", handle.span());
     }
-    spans.insert("issued".into(), input.issued.span());
+    spans.insert("issued", input.issued.span());
     if let Some(expires) = &input.expires {
-        spans.insert("expires".into(), expires.span());
+        spans.insert("expires", expires.span());
     }
     if let Some(narrative) = &input.narrative {
-        spans.insert("narrative".into(), narrative.span());
+        spans.insert("narrative", narrative.span());
     }
     for (i, e) in input.evidence.iter().enumerate() {
         spans.insert(format!("evidence[{i}]"), e.span());
@@ -500,7 +497,7 @@ fn award_spans(input: &AwardInput) -> FieldSpans {
         }
     }
     if let Some(revoked) = &input.revoked {
-        spans.insert("revoked".into(), revoked.span());
+        spans.insert("revoked", revoked.span());
     }
     spans
 }

@@ -60,18 +60,18 @@ pub(super) fn settings(c: &mut Checker, input: &SiteFile, loaded: &Loaded) -> Op
 fn site_spans(input: &SiteFile) -> FieldSpans {
     let i = &input.issuer;
     let mut spans = FieldSpans::new();
-    spans.insert("base_url".into(), input.base_url.span());
-    spans.insert("title".into(), input.title.span());
-    spans.insert("language".into(), input.language.span());
-    spans.insert("issuer.name".into(), i.name.span());
-    spans.insert("issuer.url".into(), i.url.span());
-    spans.insert("issuer.email".into(), i.email.span());
+    spans.insert("base_url", input.base_url.span());
+    spans.insert("title", input.title.span());
+    spans.insert("language", input.language.span());
+    spans.insert("issuer.name", i.name.span());
+    spans.insert("issuer.url", i.url.span());
+    spans.insert("issuer.email", i.email.span());
     for (key, value) in [
         ("issuer.description", &i.description),
         ("issuer.image", &i.image),
     ] {
         if let Some(value) = value {
-            spans.insert(key.into(), value.span());
+            spans.insert(key, value.span());
         }
     }
     for (lang, t) in &input.translations {
@@ -84,7 +84,7 @@ fn site_spans(input: &SiteFile) -> FieldSpans {
         spans.insert(lang_key, lang.span());
     }
     if let Some(languages) = &input.languages {
-        spans.insert("languages".into(), languages.span());
+        spans.insert("languages", languages.span());
     }
     spans
 }
