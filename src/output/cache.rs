@@ -7,7 +7,9 @@
 //! checksum (SHA-256 of a key derived from the signing secret, the entry's
 //! key and value): an entry damaged on disk, or written by anyone without
 //! the secret, fails it and is ignored, so the cache can never put a wrong
-//! signature into a credential.
+//! signature into a credential. Checks are verified when an entry is looked
+//! up (and before an entry is written again), so reading the cache costs a
+//! copy of the file, not a SHA-256 per entry.
 //!
 //! File format (`signatures`): a 32-byte header, then 112-byte entries
 //! `key ‖ value ‖ check[..16]`. New entries are appended at the end of a
@@ -45,12 +47,23 @@ pub struct Cache {
     added: Mutex<Vec<(Digest, Value)>>,
     used: Mutex<HashSet<Digest>>,
     hits: AtomicUsize,
+    /// Entries that failed their check when looked up.
+    found_damaged: AtomicUsize,
 }
 
-/// What the cache file held.
+/// An entry of the cache: a signature, and its check until it is verified.
+#[derive(Debug, Clone, Copy)]
+enum Stamped {
+    Checked(Value),
+    Unchecked(Value, [u8; 16]),
+}
+
+/// What the cache file held: each entry with its check, verified when the
+/// entry is looked up (a build that signs one credential checks one entry,
+/// not every entry of the file).
 #[derive(Default)]
 struct Stored {
-    entries: RwLock<HashMap<Digest, Value>>,
+    entries: RwLock<HashMap<Digest, Stamped, foldhash::fast::RandomState>>,
     /// Entries that failed their check (or 1 for a file that is not a cache).
     damaged: usize,
 }
@@ -83,6 +96,7 @@ impl Cache {
             added: Mutex::default(),
             used: Mutex::default(),
             hits: AtomicUsize::new(0),
+            found_damaged: AtomicUsize::new(0),
         }
     }
 
@@ -110,13 +124,14 @@ impl Cache {
             };
         };
         let mut damaged = 0;
-        let mut entries = HashMap::with_capacity(body.len() / ENTRY);
+        let mut entries = HashMap::with_capacity_and_hasher(body.len() / ENTRY, Default::default());
         for chunk in body.chunks(ENTRY) {
             let parsed = (chunk.len() == ENTRY)
                 .then(|| {
                     let key: Digest = chunk[..32].try_into().ok()?;
                     let value: Value = chunk[32..96].try_into().ok()?;
-                    (self.check(&key, &value) == chunk[96..]).then_some((key, value))
+                    let check: [u8; 16] = chunk[96..].try_into().ok()?;
+                    Some((key, Stamped::Unchecked(value, check)))
                 })
                 .flatten();
             match parsed {
@@ -146,6 +161,23 @@ impl Cache {
 
     pub fn get(&self, key: &Digest) -> Option<Value> {
         let found = self.stored().entries.read().ok()?.get(key).copied()?;
+        let found = match (found, self.valid(key, &found)) {
+            (Stamped::Checked(value), _) => value,
+            (Stamped::Unchecked(..), Some(value)) => {
+                if let Ok(mut entries) = self.stored().entries.write() {
+                    entries.insert(*key, Stamped::Checked(value));
+                }
+                value
+            }
+            (Stamped::Unchecked(..), None) => {
+                // Damaged, or written without the secret: signed again.
+                if let Ok(mut entries) = self.stored().entries.write() {
+                    entries.remove(key);
+                }
+                self.found_damaged.fetch_add(1, Ordering::Relaxed);
+                return None;
+            }
+        };
         self.hits.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut used) = self.used.lock() {
             used.insert(*key);
@@ -155,7 +187,7 @@ impl Cache {
 
     pub fn insert(&self, key: Digest, value: Value) {
         if let Ok(mut entries) = self.stored().entries.write() {
-            entries.insert(key, value);
+            entries.insert(key, Stamped::Checked(value));
         }
         if let Ok(mut used) = self.used.lock() {
             used.insert(key);
@@ -177,7 +209,22 @@ impl Cache {
 
     /// Entries of the file that were ignored (damaged or not Rosette's).
     pub fn damaged(&self) -> usize {
-        self.stored().damaged
+        let stored = self.stored();
+        let unchecked = stored.entries.read().map_or(0, |entries| {
+            entries
+                .iter()
+                .filter(|(k, v)| self.valid(k, v).is_none())
+                .count()
+        });
+        stored.damaged + self.found_damaged.load(Ordering::Relaxed) + unchecked
+    }
+
+    /// The signature of an entry whose check holds.
+    fn valid(&self, key: &Digest, entry: &Stamped) -> Option<Value> {
+        match *entry {
+            Stamped::Checked(value) => Some(value),
+            Stamped::Unchecked(value, check) => (self.check(key, &value) == check).then_some(value),
+        }
     }
 
     /// Writes the entries added by this build. `whole_site`: this build
@@ -194,7 +241,9 @@ impl Cache {
         };
         let total = stored.entries.read().map_or(0, |e| e.len());
         let used = self.used.lock().map_or(0, |u| u.len());
-        let compact = stored.damaged > 0 || (whole_site && total > 2 * used + 1000);
+        let compact = stored.damaged > 0
+            || self.found_damaged.load(Ordering::Relaxed) > 0
+            || (whole_site && total > 2 * used + 1000);
         if added.is_empty() && !compact {
             return Ok(());
         }
@@ -207,15 +256,18 @@ impl Cache {
                 .entries
                 .read()
                 .map_err(|_| io::Error::other("lock"))?;
-            let mut keep: Vec<(&Digest, &Value)> = entries
+            // Only entries whose check holds are written again (with a
+            // fresh check): a damaged one must not be vouched for.
+            let mut keep: Vec<(&Digest, Value)> = entries
                 .iter()
                 .filter(|(k, _)| !whole_site || used.contains(*k))
+                .filter_map(|(k, entry)| Some((k, self.valid(k, entry)?)))
                 .collect();
             keep.sort_unstable();
             let mut bytes = Vec::with_capacity(HEADER.len() + keep.len() * ENTRY);
             bytes.extend_from_slice(HEADER);
             for (key, value) in keep {
-                self.append_entry(&mut bytes, key, value);
+                self.append_entry(&mut bytes, key, &value);
             }
             let mut temp = path.as_os_str().to_owned();
             temp.push(".new");

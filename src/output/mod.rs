@@ -83,10 +83,19 @@ pub struct Snapshot {
 
 /// A [`Sink`] that builds a [`Snapshot`], keeping unchanged units from the
 /// previous one (how `serve` rebuilds only what changed).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Memory {
     next: Mutex<Snapshot>,
     previous: Option<Arc<Snapshot>>,
+    /// What [`Sink::reuse`] kept, one snapshot per thread (a lock shared by
+    /// every award made threads wait on each other), merged at the end.
+    kept: Vec<Mutex<Snapshot>>,
+}
+
+impl Default for Memory {
+    fn default() -> Self {
+        Memory::after(None)
+    }
 }
 
 impl Memory {
@@ -100,13 +109,23 @@ impl Memory {
         Memory {
             next: Mutex::new(next),
             previous,
+            kept: (0..=rayon::current_num_threads())
+                .map(|_| Mutex::default())
+                .collect(),
         }
     }
 
     pub fn into_snapshot(self) -> Snapshot {
-        self.next
+        let mut next = self
+            .next
             .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for shard in self.kept {
+            let shard = shard.into_inner().unwrap_or_else(|p| p.into_inner());
+            next.files.extend(shard.files);
+            next.units.extend(shard.units);
+        }
+        next
     }
 
     /// The files, as owned bytes (for tests).
@@ -151,19 +170,23 @@ impl Sink for Memory {
                     .map(|path| p.files.get(*path).cloned())
                     .collect()
             });
-        let mut next = self.next();
-        next.units.insert(unit.to_string(), *fingerprint);
+        let shard = rayon::current_thread_index().map_or(0, |i| i + 1) % self.kept.len();
+        let mut own = self.kept[shard]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        own.units.insert(unit.to_string(), *fingerprint);
         let Some(kept) = kept else {
             return Ok(false);
         };
         for (path, bytes) in paths.iter().zip(kept) {
-            next.files.insert(path.to_string(), bytes);
+            own.files.insert(path.to_string(), bytes);
         }
         Ok(true)
     }
 
     fn check_kept(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        match self.next().files.get(path) {
+        // A kept file is the previous snapshot's.
+        match self.previous.as_ref().and_then(|p| p.files.get(path)) {
             Some(kept) if **kept == *bytes => Ok(()),
             _ => Err(not_what_was_kept(path)),
         }

@@ -184,15 +184,24 @@ pub fn publish<E>(
         live,
         live_known: live_id.is_some(),
         inner: Mutex::new(inner),
+        kept: (0..=rayon::current_num_threads())
+            .map(|_| Mutex::default())
+            .collect(),
     };
     let built = build(&staging);
     let Staging {
         live,
         inner,
         spare_path,
+        kept,
         ..
     } = staging;
     let mut inner = inner.into_inner().unwrap_or_else(|p| p.into_inner());
+    for shard in kept {
+        let shard = shard.into_inner().unwrap_or_else(|p| p.into_inner());
+        inner.new.extend(shard.files);
+        inner.units.extend(shard.units);
+    }
     if let Err(error) = built {
         inner.save_spare(&state, &spare_path);
         return Err(WriteError::Build(error));
@@ -370,6 +379,16 @@ pub struct Staging {
     live: Record,
     live_known: bool,
     inner: Mutex<Inner>,
+    /// What [`Sink::reuse`] kept and decided, one list per thread, added to
+    /// `inner` when the build is done.
+    kept: Vec<Mutex<Kept>>,
+}
+
+/// Files and unit fingerprints of the new site found by [`Sink::reuse`].
+#[derive(Default)]
+struct Kept {
+    files: Vec<(Box<str>, Entry)>,
+    units: Vec<(Box<str>, Digest)>,
 }
 
 #[derive(Default)]
@@ -518,27 +537,29 @@ impl Sink for Staging {
     }
 
     fn reuse(&self, unit: &str, fingerprint: &Digest, paths: &[&str]) -> io::Result<bool> {
-        let kept: Option<Vec<Entry>> = (self.live.units.get(unit) == Some(fingerprint))
+        let kept: Option<Vec<(Box<str>, Entry)>> = (self.live.units.get(unit) == Some(fingerprint))
             .then(|| {
                 paths
                     .iter()
-                    .map(|p| self.live.files.get(*p).copied())
+                    .map(|p| Some((Box::from(*p), *self.live.files.get(*p)?)))
                     .collect()
             })
             .flatten();
-        let mut inner = self.inner();
-        inner.units.insert(unit.into(), *fingerprint);
+        // Into this thread's own list (one lock shared by every award was
+        // most of the time of keeping one: threads waited on each other).
+        let shard = rayon::current_thread_index().map_or(0, |i| i + 1) % self.kept.len();
+        let mut own = self.kept[shard].lock().unwrap_or_else(|p| p.into_inner());
+        own.units.push((unit.into(), *fingerprint));
         let Some(kept) = kept else {
             return Ok(false);
         };
-        for (path, entry) in paths.iter().zip(kept) {
-            inner.new.insert((*path).into(), entry);
-        }
+        own.files.extend(kept);
         Ok(true)
     }
 
     fn check_kept(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        if self.inner().new.get(path) == Some(&Entry::of(bytes)) {
+        // A kept file is the live tree's.
+        if self.live.files.get(path) == Some(&Entry::of(bytes)) {
             Ok(())
         } else {
             Err(super::not_what_was_kept(path))

@@ -178,7 +178,8 @@ fn check_entries(ledger: &Ledger, problems: &mut Diagnostics) {
 
 /// Everything the lock says was published must still be in the repository.
 pub fn check(ledger: &Ledger, site: &Site, problems: &mut Diagnostics) {
-    let awards: BTreeSet<&str> = site.awards().map(|(_, a)| a.id.as_str()).collect();
+    let awards: std::collections::HashSet<&str, foldhash::fast::RandomState> =
+        site.awards().map(|(_, a)| a.id.as_str()).collect();
     for id in ledger
         .awards
         .keys()
@@ -231,8 +232,12 @@ impl Ledger {
         next.version = 1;
         next.badges
             .extend(site.badges.iter().map(|b| b.slug.clone()));
-        next.awards
-            .extend(slots.iter().map(|(id, slot)| (id.clone(), *slot)));
+        // Slots of recorded awards never change: only new ones are added.
+        for (id, slot) in slots {
+            if !next.awards.contains_key(id) {
+                next.awards.insert(id.clone(), *slot);
+            }
+        }
         next
     }
 

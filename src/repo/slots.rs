@@ -33,16 +33,19 @@ pub fn assign(site: &Site, locked: &BTreeMap<String, Slot>) -> BTreeMap<String, 
         }
         *load.entry(slot.list).or_default() += 1;
     }
+    let site_ids: std::collections::HashSet<&str, foldhash::fast::RandomState> =
+        site.awards().map(|(_, a)| a.id.as_str()).collect();
     let mut new: Vec<(time::OffsetDateTime, &str)> = site
         .awards()
         .filter(|(_, a)| !locked.contains_key(&a.id))
         .map(|(_, a)| (a.issued, a.id.as_str()))
         .collect();
     new.sort();
-    let mut slots: BTreeMap<String, Slot> = site
-        .awards()
-        .filter_map(|(_, a)| locked.get(&a.id).map(|slot| (a.id.clone(), *slot)))
-        .collect();
+    // Awards of the lock keep their slots. The lock holds only awards of
+    // the site (`lock::check` reports the others before slots are
+    // assigned), so that is a copy of it, not a map made anew.
+    let mut slots = locked.clone();
+    slots.retain(|id, _| site_ids.contains(id.as_str()));
     let mut list = load.keys().max().copied().unwrap_or(1);
     for (_, id) in new {
         if load.get(&list).copied().unwrap_or(0) >= LIST_LOAD {
