@@ -116,25 +116,60 @@ impl Record {
     /// The bytes of the record of the tree `tree`.
     pub fn encode(&self, tree: TreeId) -> Vec<u8> {
         let mut out = Vec::with_capacity(64 + self.files.len() * 80 + self.units.len() * 48);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&VERSION.to_le_bytes());
-        out.extend_from_slice(&tree.dev.to_le_bytes());
-        out.extend_from_slice(&tree.ino.to_le_bytes());
-        out.extend_from_slice(&tree.mtime.to_le_bytes());
-        out.extend_from_slice(&(self.files.len() as u64).to_le_bytes());
-        for (path, entry) in &self.files {
-            put_str(&mut out, path);
-            out.extend_from_slice(&entry.size.to_le_bytes());
-            out.extend_from_slice(&entry.digest);
-        }
-        out.extend_from_slice(&(self.units.len() as u64).to_le_bytes());
-        for (unit, digest) in &self.units {
-            put_str(&mut out, unit);
-            out.extend_from_slice(digest);
-        }
-        let check: Digest = Sha256::digest(&out).into();
-        out.extend_from_slice(&check);
+        // Writing into a vector cannot fail.
+        let _ = self.write(tree, &mut out);
         out
+    }
+
+    /// Writes [`Record::encode`]'s bytes to `to` as they are made (the
+    /// record of a large site is tens of megabytes: it is not held whole).
+    pub fn write(&self, tree: TreeId, to: &mut impl Write) -> io::Result<()> {
+        struct Summed<'w, W: Write> {
+            to: &'w mut W,
+            sum: Sha256,
+            buffer: Vec<u8>,
+        }
+        impl<W: Write> Summed<'_, W> {
+            fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
+                self.buffer.extend_from_slice(bytes);
+                if self.buffer.len() >= 1 << 16 {
+                    self.flush()?;
+                }
+                Ok(())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                self.sum.update(&self.buffer);
+                self.to.write_all(&self.buffer)?;
+                self.buffer.clear();
+                Ok(())
+            }
+        }
+        let mut out = Summed {
+            to,
+            sum: Sha256::new(),
+            buffer: Vec::with_capacity(1 << 16 | 1024),
+        };
+        out.put(MAGIC)?;
+        out.put(&VERSION.to_le_bytes())?;
+        out.put(&tree.dev.to_le_bytes())?;
+        out.put(&tree.ino.to_le_bytes())?;
+        out.put(&tree.mtime.to_le_bytes())?;
+        out.put(&(self.files.len() as u64).to_le_bytes())?;
+        for (path, entry) in &self.files {
+            out.put(&(path.len() as u32).to_le_bytes())?;
+            out.put(path.as_bytes())?;
+            out.put(&entry.size.to_le_bytes())?;
+            out.put(&entry.digest)?;
+        }
+        out.put(&(self.units.len() as u64).to_le_bytes())?;
+        for (unit, digest) in &self.units {
+            out.put(&(unit.len() as u32).to_le_bytes())?;
+            out.put(unit.as_bytes())?;
+            out.put(digest)?;
+        }
+        out.flush()?;
+        let check: Digest = out.sum.finalize().into();
+        out.to.write_all(&check)
     }
 
     /// Decodes a record; `None` when the bytes are not a complete, intact
@@ -169,11 +204,6 @@ impl Record {
         }
         r.0.is_empty().then_some((tree, Record { files, units }))
     }
-}
-
-fn put_str(out: &mut Vec<u8>, text: &str) {
-    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
-    out.extend_from_slice(text.as_bytes());
 }
 
 struct Reader<'a>(&'a [u8]);

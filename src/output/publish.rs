@@ -342,6 +342,11 @@ fn swap_in<E>(
         files: std::mem::take(new),
         units: std::mem::take(&mut inner.units),
     };
+    // The spare is the record now: its map goes before the record is
+    // written (a large site's maps are tens of megabytes each). Should
+    // writing fail, the spare is left without a record, which costs the
+    // next build time only.
+    inner.spare = None;
     // The manifest is written at the same time: it names the tree it lists
     // (`manifest.for`), so one written for a tree that was never swapped in
     // is rewritten by the next build.
@@ -351,7 +356,6 @@ fn swap_in<E>(
     );
     recorded.map_err(io_at(state))?;
     listed.map_err(io_at(state))?;
-    inner.spare = None;
     if live_exists {
         exchange(spare_path, out).map_err(io_at(out))?;
     } else {
@@ -599,7 +603,14 @@ fn read_record(state: &Path, id: TreeId) -> Option<Record> {
 }
 
 fn write_record(state: &Path, id: TreeId, record: &Record) -> io::Result<()> {
-    write_atomic(&record_path(state, id), &record.encode(id))
+    let path = record_path(state, id);
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(".new");
+    let temp = PathBuf::from(temp);
+    let mut file = io::BufWriter::new(File::create(&temp)?);
+    record.write(id, &mut file)?;
+    file.into_inner().map_err(|e| e.into_error())?;
+    fs::rename(&temp, &path)
 }
 
 /// Removes the records of trees that are neither of `keep`.
