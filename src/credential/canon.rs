@@ -418,15 +418,22 @@ fn write_quad(text: &mut String, quad: &LexicalQuad, name: &dyn Fn(&str, &mut St
         json_ld::rdf_types::Term::Id(id) => write_id(text, id, name),
         json_ld::rdf_types::Term::Literal(literal) => {
             text.push('"');
-            for c in literal.value.chars() {
-                match c {
-                    '"' => text.push_str("\\\""),
-                    '\\' => text.push_str("\\\\"),
-                    '\n' => text.push_str("\\n"),
-                    '\r' => text.push_str("\\r"),
-                    c => text.push(c),
-                }
+            // Runs between escapes copied whole.
+            let value = literal.value.as_str();
+            let mut from = 0;
+            for (at, b) in value.bytes().enumerate() {
+                let escape = match b {
+                    b'"' => "\\\"",
+                    b'\\' => "\\\\",
+                    b'\n' => "\\n",
+                    b'\r' => "\\r",
+                    _ => continue,
+                };
+                text.push_str(&value[from..at]);
+                text.push_str(escape);
+                from = at + 1;
             }
+            text.push_str(&value[from..]);
             text.push('"');
             match &literal.type_ {
                 json_ld::rdf_types::LiteralType::Any(iri) => {
@@ -463,13 +470,31 @@ fn write_id(text: &mut String, id: &ValidId, name: &dyn Fn(&str, &mut String)) {
     }
 }
 
+/// The bytes [`write_iri`] escapes: controls, space, `<`, `>`, `"`, `{`,
+/// `}`, `|`, `^`, the backtick and `\` (a table: the writer looks at every
+/// byte of every IRI of every credential).
+const IRI_ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b <= 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    let others = b"<>\"{}|^`\\";
+    let mut i = 0;
+    while i < others.len() {
+        table[others[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// A predicate or datatype IRI, with rdf-types' escapes (which a valid IRI
 /// never needs, but the output must be the same).
 fn write_iri(text: &mut String, iri: &IriBuf) {
     use std::fmt::Write as _;
-    let escaped = |b: u8| b <= 0x20 || b"<>\"{}|^`\\".contains(&b);
     text.push('<');
-    if !iri.as_str().bytes().any(escaped) {
+    if !iri.as_str().bytes().any(|b| IRI_ESCAPED[usize::from(b)]) {
         text.push_str(iri.as_str());
         text.push('>');
         return;
