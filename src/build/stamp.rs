@@ -19,7 +19,6 @@
 //! holds the summary and warnings of that build, which a stamped build
 //! prints again. Deleting it costs one incremental build.
 
-use std::io::Read as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -111,10 +110,17 @@ pub(super) fn inputs(options: &BuildOptions, secret: Option<&Secret>) -> Option<
 
 /// The key of a stamp: the other inputs and `rosette.lock` as it is now.
 pub(super) fn with_lock(inputs: &Digest, root: &Path) -> Option<Digest> {
+    let lock = read(&root.join(LOCK_FILE))?;
+    Some(key(inputs, lock.as_deref()))
+}
+
+/// The key of a stamp: the other inputs and the lock's bytes (`None`: no
+/// lock file).
+pub(super) fn key(inputs: &Digest, lock: Option<&[u8]>) -> Digest {
     let mut h = Sha256::new();
     h.update(inputs);
-    file(&mut h, &root.join(LOCK_FILE))?;
-    Some(h.finalize().into())
+    contents(&mut h, lock);
+    h.finalize().into()
 }
 
 /// Length-prefixed, so fields cannot run into each other.
@@ -125,24 +131,25 @@ fn field(h: &mut Sha256, bytes: &[u8]) {
 
 /// A file's bytes (a missing file is an input too).
 fn file(h: &mut Sha256, path: &Path) -> Option<()> {
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            h.update(b"\0missing");
-            return Some(());
-        }
-        Err(_) => return None,
-    };
-    if file.metadata().ok()?.len() > MAX_FILE_BYTES {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).ok()?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return None;
-    }
-    field(h, &bytes);
+    contents(h, read(path)?.as_deref());
     Some(())
+}
+
+/// A file's bytes, `None` inside when there is no file; `None` when it
+/// cannot be read or is too large (then nothing is stamped).
+fn read(path: &Path) -> Option<Option<Vec<u8>>> {
+    match crate::repo::load::read_bounded(path, MAX_FILE_BYTES) {
+        Ok(bytes) => Some(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(None),
+        Err(_) => None,
+    }
+}
+
+fn contents(h: &mut Sha256, bytes: Option<&[u8]>) {
+    match bytes {
+        Some(bytes) => field(h, bytes),
+        None => h.update(b"\0missing"),
+    }
 }
 
 /// The summary of the build that made `out` from exactly `inputs`, if
