@@ -29,6 +29,38 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use manifest::Digest;
 
+/// One value per thread of the pool (and one for other threads), so that
+/// work done on every thread at once never waits for a shared lock; taken
+/// apart when the work is done.
+#[derive(Debug)]
+pub(crate) struct PerThread<T> {
+    slots: Vec<Mutex<T>>,
+}
+
+impl<T: Default> PerThread<T> {
+    pub(crate) fn new() -> Self {
+        PerThread {
+            slots: (0..=rayon::current_num_threads())
+                .map(|_| Mutex::default())
+                .collect(),
+        }
+    }
+
+    /// This thread's value.
+    pub(crate) fn mine(&self) -> MutexGuard<'_, T> {
+        let at = rayon::current_thread_index().map_or(0, |i| i + 1) % self.slots.len();
+        self.slots[at]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn into_values(self) -> impl Iterator<Item = T> {
+        self.slots
+            .into_iter()
+            .map(|slot| slot.into_inner().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
 /// Drops a large value on another thread: freeing the tens of thousands of
 /// small allocations of a site's model or records takes longer than a small
 /// rebuild's own work, and nothing needs to wait for it (a process that
@@ -89,7 +121,7 @@ pub struct Memory {
     previous: Option<Arc<Snapshot>>,
     /// What [`Sink::reuse`] kept, one snapshot per thread (a lock shared by
     /// every award made threads wait on each other), merged at the end.
-    kept: Vec<Mutex<Snapshot>>,
+    kept: PerThread<Snapshot>,
 }
 
 impl Default for Memory {
@@ -109,9 +141,7 @@ impl Memory {
         Memory {
             next: Mutex::new(next),
             previous,
-            kept: (0..=rayon::current_num_threads())
-                .map(|_| Mutex::default())
-                .collect(),
+            kept: PerThread::new(),
         }
     }
 
@@ -120,8 +150,7 @@ impl Memory {
             .next
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        for shard in self.kept {
-            let shard = shard.into_inner().unwrap_or_else(|p| p.into_inner());
+        for shard in self.kept.into_values() {
             next.files.extend(shard.files);
             next.units.extend(shard.units);
         }
@@ -170,10 +199,7 @@ impl Sink for Memory {
                     .map(|path| p.files.get(*path).cloned())
                     .collect()
             });
-        let shard = rayon::current_thread_index().map_or(0, |i| i + 1) % self.kept.len();
-        let mut own = self.kept[shard]
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut own = self.kept.mine();
         own.units.insert(unit.to_string(), *fingerprint);
         let Some(kept) = kept else {
             return Ok(false);

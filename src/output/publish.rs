@@ -184,9 +184,7 @@ pub fn publish<E>(
         live,
         live_known: live_id.is_some(),
         inner: Mutex::new(inner),
-        kept: (0..=rayon::current_num_threads())
-            .map(|_| Mutex::default())
-            .collect(),
+        kept: super::PerThread::new(),
     };
     let built = build(&staging);
     let Staging {
@@ -197,8 +195,7 @@ pub fn publish<E>(
         ..
     } = staging;
     let mut inner = inner.into_inner().unwrap_or_else(|p| p.into_inner());
-    for shard in kept {
-        let shard = shard.into_inner().unwrap_or_else(|p| p.into_inner());
+    for shard in kept.into_values() {
         inner.new.extend(shard.files);
         inner.units.extend(shard.units);
     }
@@ -385,7 +382,7 @@ pub struct Staging {
     inner: Mutex<Inner>,
     /// What [`Sink::reuse`] kept and decided, one list per thread, added to
     /// `inner` when the build is done.
-    kept: Vec<Mutex<Kept>>,
+    kept: super::PerThread<Kept>,
 }
 
 /// Files and unit fingerprints of the new site found by [`Sink::reuse`].
@@ -551,8 +548,7 @@ impl Sink for Staging {
             .flatten();
         // Into this thread's own list (one lock shared by every award was
         // most of the time of keeping one: threads waited on each other).
-        let shard = rayon::current_thread_index().map_or(0, |i| i + 1) % self.kept.len();
-        let mut own = self.kept[shard].lock().unwrap_or_else(|p| p.into_inner());
+        let mut own = self.kept.mine();
         own.units.push((unit.into(), *fingerprint));
         let Some(kept) = kept else {
             return Ok(false);
