@@ -12,9 +12,6 @@ pub const OB_EXTENSIONS: &str = "https://purl.imsglobal.org/spec/ob/v3p0/extensi
 pub const CREDENTIAL: [&str; 3] = [VC_V2, OB_V3, OB_EXTENSIONS];
 /// The `@context` of an achievement published on its own.
 pub const ACHIEVEMENT: [&str; 2] = [VC_V2, OB_V3];
-/// The 1EdTech JSON schema that credentials declare in `credentialSchema`.
-pub const OB_V3_SCHEMA: &str =
-    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json";
 /// The 1EdTech JSON schema that endorsements declare in `credentialSchema`.
 pub const OB_V3_ENDORSEMENT_SCHEMA: &str =
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json";

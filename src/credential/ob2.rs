@@ -79,6 +79,11 @@ pub struct Related {
     pub version: &'static str,
 }
 
+/// A hosted assertion. It has no `image`: OB 2.0 makes it optional and asks
+/// for a baked image there, which the site does not hold (learners bake one
+/// in the browser on download), so consumers take the BadgeClass's image, as
+/// the spec says; naming the unbaked badge image again cost every assertion
+/// 58 bytes (the Pages size budget, README).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Assertion {
@@ -93,7 +98,6 @@ pub struct Assertion {
     pub issued_on: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
-    pub image: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub narrative: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -223,7 +227,6 @@ pub fn assertion_json(site: &Site, badge: &Badge, award: &Award, salt: &str) -> 
         verification: Hosted { kind: "hosted" },
         issued_on: timestamp(award.issued),
         expires: award.expires.map(timestamp),
-        image: urls.badge_image(&badge.slug, badge.image.extension),
         narrative: award.narrative.clone(),
         evidence: ob3::evidence(award, None),
     })

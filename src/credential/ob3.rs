@@ -5,6 +5,15 @@
 //! `@context` list; `type` always an array; the issuer always an embedded
 //! `Profile`; `validFrom`, not `issuanceDate`; `proof` an array; and only
 //! terms the bundled contexts define (checked before signing).
+//!
+//! An award's credential declares no `credentialSchema`: the 1EdTech
+//! validator checks an `OpenBadgeCredential` against its bundled schema
+//! either way, and the DCC verifier (wallets) picks the same schema by type
+//! when none is declared, but fetches a declared URL over the network; the
+//! declaration was 164 bytes of every credential (the Pages size budget,
+//! README) and one more URL a verifier depends on. An endorsement keeps its
+//! declaration, because the DCC verifier would guess the achievement
+//! credential's schema for it.
 
 use serde::Serialize;
 
@@ -33,7 +42,6 @@ pub struct Credential {
     pub evidence: Vec<Evidence>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_status: Option<status::Entry>,
-    pub credential_schema: [Schema; 1],
 }
 
 /// The issuer, embedded (the 1EdTech validator requires an object with
@@ -420,10 +428,6 @@ pub fn credential(
         },
         evidence: evidence(award, Some(["Evidence"])),
         credential_status: status,
-        credential_schema: [Schema {
-            id: contexts::OB_V3_SCHEMA,
-            kind: "1EdTechJsonSchemaValidator2019",
-        }],
     }
 }
 
