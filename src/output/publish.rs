@@ -599,14 +599,9 @@ fn read_record(state: &Path, id: TreeId) -> Option<Record> {
 }
 
 fn write_record(state: &Path, id: TreeId, record: &Record) -> io::Result<()> {
-    let path = record_path(state, id);
-    let mut temp = path.as_os_str().to_owned();
-    temp.push(".new");
-    let temp = PathBuf::from(temp);
-    let mut file = io::BufWriter::new(File::create(&temp)?);
-    record.write(id, &mut file)?;
-    file.into_inner().map_err(|e| e.into_error())?;
-    fs::rename(&temp, &path)
+    replace_file(&record_path(state, id), Durability::Unsynced, |file| {
+        record.write(id, file)
+    })
 }
 
 /// Removes the records of trees that are neither of `keep`.
@@ -630,12 +625,9 @@ fn clean_records(state: &Path, keep: &[Option<TreeId>]) {
 /// The `sha256sum` manifest of the live tree, for deploy scripts; written
 /// after each swap, and again if a build was killed before it could be.
 fn write_manifest(state: &Path, id: TreeId, files: &PathMap<Entry>) -> io::Result<()> {
-    let path = state.join(MANIFEST);
-    let temp = state.join(format!("{MANIFEST}.new"));
-    let mut file = io::BufWriter::new(File::create(&temp)?);
-    manifest::write_text(files, &mut file)?;
-    file.into_inner().map_err(|e| e.into_error())?.sync_data()?;
-    fs::rename(&temp, &path)?;
+    replace_file(&state.join(MANIFEST), Durability::Synced, |file| {
+        manifest::write_text(files, file)
+    })?;
     write_atomic(&state.join(MANIFEST_FOR), id_text(id).as_bytes())
 }
 
@@ -651,10 +643,36 @@ fn id_text(id: TreeId) -> String {
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace_file(path, Durability::Unsynced, |file| file.write_all(bytes))
+}
+
+/// Whether [`replace_file`] waits for the bytes to reach the disk before
+/// the rename: the manifest does (deploy scripts upload what it lists, and
+/// it is written once per build); records and stamps are rebuilt or ignored
+/// when they do not match the tree, so they do not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Durability {
+    Unsynced,
+    Synced,
+}
+
+/// Replaces `path` at once: `write` fills `<path>.new`, which is then
+/// renamed over `path`, so a reader, or a build killed meanwhile, finds the
+/// old file or the new one, never a part.
+fn replace_file(
+    path: &Path,
+    durability: Durability,
+    write: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>,
+) -> io::Result<()> {
     let mut temp = path.as_os_str().to_owned();
     temp.push(".new");
     let temp = PathBuf::from(temp);
-    fs::write(&temp, bytes)?;
+    let mut file = io::BufWriter::new(File::create(&temp)?);
+    write(&mut file)?;
+    let file = file.into_inner().map_err(|e| e.into_error())?;
+    if durability == Durability::Synced {
+        file.sync_data()?;
+    }
     fs::rename(&temp, path)
 }
 
