@@ -42,14 +42,24 @@ pub(super) fn start(
     debounce: Duration,
     changes: mpsc::Sender<Vec<String>>,
 ) -> Result<Watcher, Error> {
-    let base = root.to_path_buf();
+    // Events name absolute paths (notify makes the watched folders
+    // absolute; some systems report them with symbolic links resolved), so
+    // a relative `--root` must be made absolute to match them.
+    let root = &std::path::absolute(root)
+        .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
+    let mut bases = vec![root.clone()];
+    if let Ok(real) = root.canonicalize()
+        && real != *root
+    {
+        bases.push(real);
+    }
     let handler = move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
         let mut paths: Vec<String> = events
             .iter()
             .filter(|e| !matches!(e.kind, EventKind::Access(_)))
             .flat_map(|e| e.paths.iter())
-            .filter_map(|p| relevant(&base, p))
+            .filter_map(|p| bases.iter().find_map(|base| relevant(base, p)))
             .collect();
         if !paths.is_empty() {
             paths.sort();

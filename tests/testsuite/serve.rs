@@ -27,10 +27,15 @@ impl Drop for Server {
 }
 
 fn start(repo: &Path, args: &[&str]) -> Server {
+    start_in(repo, args)
+}
+
+/// `rosette serve ARGS` run in the folder `cwd`.
+fn start_in(cwd: &Path, args: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rosette"))
         .args(["serve", "--port", "0"])
         .args(args)
-        .current_dir(repo)
+        .current_dir(cwd)
         .env_remove("ROSETTE_SIGNING_KEY")
         .env("ROSETTE_CHECK_REUSE", "1")
         .stdout(Stdio::piped())
@@ -210,6 +215,31 @@ fn serve_reloads_after_edits_and_shows_the_problems_of_a_broken_one() {
     ] {
         assert!(!path.join(written).exists(), "serve wrote {written}");
     }
+}
+
+/// A `--root` relative to the current folder, and an editor that saves by
+/// renaming a new file over the old one (as vim and `sed -i` do).
+#[test]
+fn serve_with_a_relative_root_reloads_after_a_save_by_rename() {
+    let repo = repo(None);
+    let path = repo.path();
+    let name = path.file_name().unwrap().to_str().unwrap();
+    let server = start_in(path.parent().unwrap(), &["--root", &format!("./{name}")]);
+    let events = server.events();
+    assert_eq!(next_event(&events), ("hello".to_string(), "1".to_string()));
+
+    let alpha = path.join("badges/alpha.toml");
+    let text = fs::read_to_string(&alpha).unwrap();
+    let saved = path.join("alpha.toml.saving");
+    fs::write(
+        &saved,
+        text.replace("name = \"Ada\"", "name = \"Ada Byron\""),
+    )
+    .unwrap();
+    fs::rename(&saved, &alpha).unwrap();
+    assert_eq!(next_event(&events), ("reload".to_string(), "2".to_string()));
+    let (_, page) = server.get("/awards/alpha-1/");
+    assert!(page.contains("Ada Byron earned"), "{page}");
 }
 
 #[test]
