@@ -39,7 +39,7 @@ use crate::credential::keys::{self, Secret};
 use crate::error::Error;
 use crate::model::Key;
 use crate::output::cache::Cache;
-use crate::output::{Memory, Snapshot};
+use crate::output::{self, Memory, Snapshot};
 
 /// What `rosette serve` was asked for.
 #[derive(Debug, Clone)]
@@ -226,21 +226,26 @@ impl Builder {
     fn rebuild(&mut self, shared: &Shared, report: &mut dyn FnMut(Event<'_>)) {
         let start = Instant::now();
         match self.build() {
-            Ok((snapshot, summary, signing)) => {
+            Ok((snapshot, plan, rendered, signing)) => {
                 self.signing = signing;
                 if let Ok(mut shared) = shared.signing.write() {
                     *shared = signing;
                 }
                 let snapshot = Arc::new(snapshot);
-                self.previous = Some(snapshot.clone());
+                let previous = self.previous.replace(snapshot.clone());
                 if let Ok(mut site) = shared.site.write() {
-                    *site = snapshot;
+                    *site = snapshot.clone();
                 }
                 if let Ok(mut problems) = shared.problems.write() {
                     *problems = None;
                 }
                 let generation = shared.generation.fetch_add(1, Ordering::SeqCst) + 1;
                 shared.broadcast(&http::Message::Reload(generation));
+                // The pages reload now; counting the changes and freeing the
+                // previous site and the plan (tens of milliseconds each for
+                // tens of thousands of files) wait until after.
+                let summary = summarise(&plan, &rendered, &snapshot, previous.as_deref());
+                output::drop_later((plan, previous));
                 if let Some(cache) = &self.cache {
                     let _ = cache.save(summary.kept == 0);
                 }
@@ -260,8 +265,8 @@ impl Builder {
         }
     }
 
-    /// One build, and how it was signed.
-    fn build(&self) -> Result<(Snapshot, build::Summary, Signing), Error> {
+    /// One build: the site, what it was made from, and how it was signed.
+    fn build(&self) -> Result<(Snapshot, Plan, Rendered, Signing), Error> {
         let mut plan = build::plan(&self.root, Some(&self.base_url))?;
         let signing = !plan.site.keys.is_empty();
         if let Some(key) = &self.preview_key
@@ -291,9 +296,7 @@ impl Builder {
             },
             &sink,
         )?;
-        let snapshot = sink.into_snapshot();
-        let summary = summarise(&plan, &rendered, &snapshot, self.previous.as_deref());
-        Ok((snapshot, summary, mode))
+        Ok((sink.into_snapshot(), plan, rendered, mode))
     }
 }
 
