@@ -44,7 +44,7 @@ use crate::output::cache::Cache;
 use crate::output::{self, Discard, Sink, WriteError};
 use crate::repo::edit::Changes;
 use crate::repo::lock::{self, LOCK_FILE, Ledger};
-use crate::repo::{keyfile, slots, validate};
+use crate::repo::{ParseCache, keyfile, slots, validate};
 use crate::site::view::{KeyFacts, Signing};
 use crate::site::{self, Pages, RenderError, Theme};
 
@@ -160,10 +160,20 @@ impl Plan {
 /// Loads and validates the repository at `root`, reporting every problem,
 /// and decides the status slots of new awards.
 pub fn plan(root: &Path, base_url: Option<&str>) -> Result<Plan, Error> {
+    plan_with(root, base_url, None)
+}
+
+/// [`plan`], parsing only the badge and award files that `parsed` (kept by
+/// a process that plans again and again: `serve`) does not already hold.
+pub fn plan_with(
+    root: &Path,
+    base_url: Option<&str>,
+    parsed: Option<&ParseCache>,
+) -> Result<Plan, Error> {
     let mut problems = Diagnostics::default();
     // The lock is read while the repository is (it is a large file too).
     let (mut loaded, (ledger, lock_source, lock_problems)) = rayon::join(
-        || crate::repo::load(root, &mut problems),
+        || crate::repo::load_with(root, parsed, &mut problems),
         || {
             let mut sources = Sources::default();
             let mut problems = Diagnostics::default();

@@ -5,8 +5,10 @@
 //! validation's job. Problems (unreadable files, bad TOML, stray files) are
 //! collected, never fatal on their own.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -39,8 +41,64 @@ pub struct Loaded {
     pub endorsement_files: Vec<(String, String)>,
 }
 
+/// Badge and award files as parsed by earlier loads of one process
+/// (`serve`, which loads the repository again after every save): a file
+/// whose text is byte for byte the same is not parsed again. Parsing
+/// depends on nothing but the file's path and text, so a hit gives exactly
+/// what parsing would, problems included. Only the files of the last load
+/// are kept.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    files: Mutex<HashMap<String, Arc<Parsed>>>,
+}
+
+#[derive(Debug)]
+struct Parsed {
+    text: String,
+    input: BadgeFileInput,
+    problems: Diagnostics,
+}
+
+impl ParseCache {
+    fn files(&self) -> MutexGuard<'_, HashMap<String, Arc<Parsed>>> {
+        self.files
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// [`input::parse_badge_file`], or what it gave for this text before.
+    fn parse(&self, rel: &str, text: &str, problems: &mut Diagnostics) -> BadgeFileInput {
+        let hit = self.files().get(rel).filter(|p| p.text == text).cloned();
+        let parsed = hit.unwrap_or_else(|| {
+            let mut found = Diagnostics::default();
+            let input = input::parse_badge_file(rel, text, &mut found);
+            let parsed = Arc::new(Parsed {
+                text: text.to_string(),
+                input,
+                problems: found,
+            });
+            self.files().insert(rel.to_string(), parsed.clone());
+            parsed
+        });
+        problems.extend(parsed.problems.clone());
+        parsed.input.clone()
+    }
+
+    /// Forgets the files that are not among `kept`.
+    fn keep_only(&self, kept: &[String]) {
+        let kept: std::collections::HashSet<&str> = kept.iter().map(String::as_str).collect();
+        self.files().retain(|rel, _| kept.contains(rel.as_str()));
+    }
+}
+
 /// Reads the repository at `root`, recording every problem in `problems`.
 pub fn load(root: &Path, problems: &mut Diagnostics) -> Loaded {
+    load_with(root, None, problems)
+}
+
+/// [`load`], parsing only the badge and award files that `cache` does not
+/// hold with the same text.
+pub fn load_with(root: &Path, cache: Option<&ParseCache>, problems: &mut Diagnostics) -> Loaded {
     let mut loaded = Loaded {
         root: root.to_path_buf(),
         ..Loaded::default()
@@ -122,13 +180,19 @@ pub fn load(root: &Path, problems: &mut Diagnostics) -> Loaded {
             _ => {} // images and other assets referenced with `image = "..."`
         }
     }
+    if let Some(cache) = cache {
+        cache.keep_only(&tomls);
+    }
     let parsed: Vec<_> = tomls
         .into_par_iter()
         .map(|rel| {
             let mut found = Diagnostics::default();
             let read = read_text(root, &rel, limits::TOML_FILE_BYTES, &mut found);
             let parsed = read.map(|text| {
-                let parsed = input::parse_badge_file(&rel, &text, &mut found);
+                let parsed = match cache {
+                    Some(cache) => cache.parse(&rel, &text, &mut found),
+                    None => input::parse_badge_file(&rel, &text, &mut found),
+                };
                 (text, parsed)
             });
             (rel, parsed, found)
@@ -278,4 +342,56 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
         .ancestors()
         .find(|dir| dir.join(SITE_FILE).is_file())
         .map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = "badges/b/awards.toml";
+
+    fn parsed(cache: &ParseCache, text: &str) -> (String, Vec<String>) {
+        let mut problems = Diagnostics::default();
+        let input = cache.parse(FILE, text, &mut problems);
+        let problems = problems.iter().map(|d| format!("{d:?}")).collect();
+        (format!("{input:?}"), problems)
+    }
+
+    fn fresh(text: &str) -> (String, Vec<String>) {
+        parsed(&ParseCache::default(), text)
+    }
+
+    #[test]
+    fn a_cached_parse_gives_exactly_what_parsing_gives_problems_included() {
+        let cache = ParseCache::default();
+        let text = "[[award]]\nid = \"a1\"\nrecipient = { did = \"did:example:1\" }\n\
+                    issued = 2025-01-01\ncolour = \"blue\"\n";
+        let first = parsed(&cache, text);
+        assert_eq!(first.1.len(), 1, "the unknown key is reported: {first:?}");
+        // The second time comes from the cache, and its problem is reported again.
+        assert_eq!(cache.files().len(), 1);
+        assert_eq!(parsed(&cache, text), first);
+        assert_eq!(first, fresh(text));
+    }
+
+    #[test]
+    fn a_changed_text_is_parsed_again_and_forgotten_files_are_dropped() {
+        let cache = ParseCache::default();
+        let before = "[[award]]\nid = \"a1\"\nrecipient = { did = \"did:example:1\" }\nissued = 2025-01-01\n";
+        let after = before.replace("a1", "a2");
+        let _ = parsed(&cache, before);
+        let (input, problems) = parsed(&cache, &after);
+        assert!(
+            input.contains("\"a2\"") && !input.contains("\"a1\""),
+            "{input}"
+        );
+        assert!(problems.is_empty());
+        assert_eq!((input, problems), fresh(&after));
+        // A broken save is parsed (and reported) too, not served from the cache.
+        let (_, problems) = parsed(&cache, "[[award]\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+
+        cache.keep_only(&["badges/other.toml".to_string()]);
+        assert!(cache.files().is_empty());
+    }
 }

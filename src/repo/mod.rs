@@ -22,4 +22,4 @@ pub mod scaffold;
 pub mod slots;
 pub mod validate;
 
-pub use load::{Loaded, SITE_FILE, find_root, load};
+pub use load::{Loaded, ParseCache, SITE_FILE, find_root, load, load_with};

@@ -5,7 +5,9 @@
 //!   [`output::Memory`] sink, `public/` and `rosette.lock` are never
 //!   written. Each rebuild keeps the files of unchanged awards from the
 //!   previous one (the same fingerprints as `rosette build`), so editing
-//!   one award re-signs and re-renders that award only.
+//!   one award re-signs and re-renders that award only; and badge and award
+//!   files whose text did not change are not parsed again
+//!   ([`ParseCache`]).
 //! - `base_url` is the server's own address, so links, the DID document and
 //!   the verification page work locally. Without a secret key, credentials
 //!   are signed with an ephemeral development key that is added to the
@@ -40,6 +42,7 @@ use crate::error::Error;
 use crate::model::Key;
 use crate::output::cache::Cache;
 use crate::output::{self, Memory, Snapshot};
+use crate::repo::ParseCache;
 
 /// What `rosette serve` was asked for.
 #[derive(Debug, Clone)]
@@ -179,6 +182,8 @@ struct Builder {
     /// The preview cache folder, with the site's own key only.
     previews: Option<PathBuf>,
     previous: Option<Arc<Snapshot>>,
+    /// The badge and award files as last parsed: a save parses one file.
+    parsed: ParseCache,
 }
 
 impl Builder {
@@ -218,6 +223,7 @@ impl Builder {
             signing: Signing::Unsigned,
             cache,
             previous: None,
+            parsed: ParseCache::default(),
         })
     }
 
@@ -267,7 +273,7 @@ impl Builder {
 
     /// One build: the site, what it was made from, and how it was signed.
     fn build(&self) -> Result<(Snapshot, Plan, Rendered, Signing), Error> {
-        let mut plan = build::plan(&self.root, Some(&self.base_url))?;
+        let mut plan = build::plan_with(&self.root, Some(&self.base_url), Some(&self.parsed))?;
         let signing = !plan.site.keys.is_empty();
         if let Some(key) = &self.preview_key
             && signing
