@@ -177,7 +177,7 @@ pub fn plan_with(
         || {
             let mut sources = Sources::default();
             let mut problems = Diagnostics::default();
-            let ledger = lock::load(root, &mut sources, &mut problems);
+            let ledger = lock::load_with(root, parsed, &mut sources, &mut problems);
             (ledger, sources, problems)
         },
     );

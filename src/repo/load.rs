@@ -15,6 +15,7 @@ use walkdir::WalkDir;
 
 use super::input::{self, BadgeFileInput, SiteFile};
 use super::limits;
+use super::lock::Ledger;
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
 
 /// The relative path of the site settings file.
@@ -41,26 +42,63 @@ pub struct Loaded {
     pub endorsement_files: Vec<(String, String)>,
 }
 
-/// Badge and award files as parsed by earlier loads of one process
-/// (`serve`, which loads the repository again after every save): a file
-/// whose text is byte for byte the same is not parsed again. Parsing
+/// Badge and award files and the lock as parsed by earlier loads of one
+/// process (`serve`, which loads the repository again after every save): a
+/// file whose text is byte for byte the same is not parsed again. Parsing
 /// depends on nothing but the file's path and text, so a hit gives exactly
 /// what parsing would, problems included. Only the files of the last load
 /// are kept.
 #[derive(Debug, Default)]
 pub struct ParseCache {
-    files: Mutex<HashMap<String, Arc<Parsed>>>,
+    files: Mutex<HashMap<String, Arc<Parsed<BadgeFileInput>>>>,
+    lock: Mutex<Option<Arc<Parsed<Ledger>>>>,
 }
 
 #[derive(Debug)]
-struct Parsed {
+struct Parsed<T> {
     text: String,
-    input: BadgeFileInput,
+    input: T,
     problems: Diagnostics,
 }
 
+impl<T: Clone> Parsed<T> {
+    fn new(text: &str, parse: impl FnOnce(&mut Diagnostics) -> T) -> Arc<Self> {
+        let mut problems = Diagnostics::default();
+        let input = parse(&mut problems);
+        Arc::new(Parsed {
+            text: text.to_string(),
+            input,
+            problems,
+        })
+    }
+
+    /// What parsing gave: its problems go to `problems`.
+    fn give(&self, problems: &mut Diagnostics) -> T {
+        problems.extend(self.problems.clone());
+        self.input.clone()
+    }
+}
+
 impl ParseCache {
-    fn files(&self) -> MutexGuard<'_, HashMap<String, Arc<Parsed>>> {
+    /// [`lock::parse`](super::lock), or what it gave for this text before.
+    pub(super) fn lock(&self, text: &str, problems: &mut Diagnostics) -> Ledger {
+        let mut lock = self
+            .lock
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let parsed = match lock.as_ref().filter(|p| p.text == text) {
+            Some(hit) => hit.clone(),
+            None => {
+                let parsed = Parsed::new(text, |found| super::lock::parse(text, found));
+                *lock = Some(parsed.clone());
+                parsed
+            }
+        };
+        drop(lock);
+        parsed.give(problems)
+    }
+
+    fn files(&self) -> MutexGuard<'_, HashMap<String, Arc<Parsed<BadgeFileInput>>>> {
         self.files
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -70,18 +108,11 @@ impl ParseCache {
     fn parse(&self, rel: &str, text: &str, problems: &mut Diagnostics) -> BadgeFileInput {
         let hit = self.files().get(rel).filter(|p| p.text == text).cloned();
         let parsed = hit.unwrap_or_else(|| {
-            let mut found = Diagnostics::default();
-            let input = input::parse_badge_file(rel, text, &mut found);
-            let parsed = Arc::new(Parsed {
-                text: text.to_string(),
-                input,
-                problems: found,
-            });
+            let parsed = Parsed::new(text, |found| input::parse_badge_file(rel, text, found));
             self.files().insert(rel.to_string(), parsed.clone());
             parsed
         });
-        problems.extend(parsed.problems.clone());
-        parsed.input.clone()
+        parsed.give(problems)
     }
 
     /// Forgets the files that are not among `kept`.
@@ -393,5 +424,28 @@ mod tests {
 
         cache.keep_only(&["badges/other.toml".to_string()]);
         assert!(cache.files().is_empty());
+    }
+
+    #[test]
+    fn the_lock_is_read_again_only_when_its_text_changed() {
+        let cache = ParseCache::default();
+        let lock = |text: &str| {
+            let mut problems = Diagnostics::default();
+            let ledger = cache.lock(text, &mut problems);
+            (ledger, problems.len())
+        };
+        let fresh = |text: &str| {
+            let mut problems = Diagnostics::default();
+            let ledger = super::super::lock::parse(text, &mut problems);
+            (ledger, problems.len())
+        };
+        let good = "version = 1\nbadges = [\"b\"]\n";
+        assert_eq!(lock(good), fresh(good));
+        assert_eq!(lock(good).0.badges.len(), 1);
+        // A lock of an unknown version is reported each time, from the cache too.
+        let newer = "version = 2\n";
+        assert_eq!(lock(newer).1, 1);
+        assert_eq!(lock(newer), fresh(newer));
+        assert_eq!(lock(good), fresh(good));
     }
 }

@@ -15,6 +15,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::limits;
+use super::load::ParseCache;
 use super::validate::rules;
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
 use crate::model::{LIST_SIZE, Site, Slot};
@@ -34,6 +35,17 @@ pub struct Ledger {
 
 /// Reads `rosette.lock` (a missing file is an empty ledger).
 pub fn load(root: &Path, sources: &mut Sources, problems: &mut Diagnostics) -> Ledger {
+    load_with(root, None, sources, problems)
+}
+
+/// [`load`], reading the lock again only when `cache` does not hold its
+/// text already.
+pub fn load_with(
+    root: &Path,
+    cache: Option<&ParseCache>,
+    sources: &mut Sources,
+    problems: &mut Diagnostics,
+) -> Ledger {
     let Some(text) = super::load::read_text(root, LOCK_FILE, limits::LOCK_FILE_BYTES, problems)
     else {
         return Ledger {
@@ -41,11 +53,21 @@ pub fn load(root: &Path, sources: &mut Sources, problems: &mut Diagnostics) -> L
             ..Ledger::default()
         };
     };
-    let parsed: Result<Ledger, _> = match parse_canonical(&text) {
-        Some(ledger) => Ok(ledger),
-        None => toml::from_str(&text),
+    let ledger = match cache {
+        Some(cache) => cache.lock(&text, problems),
+        None => parse(&text, problems),
     };
     sources.insert(LOCK_FILE, text);
+    ledger
+}
+
+/// The ledger the lock file `text` holds, after checking it; an empty one
+/// if it cannot be trusted.
+pub(super) fn parse(text: &str, problems: &mut Diagnostics) -> Ledger {
+    let parsed: Result<Ledger, _> = match parse_canonical(text) {
+        Some(ledger) => Ok(ledger),
+        None => toml::from_str(text),
+    };
     let ledger = match parsed {
         Ok(ledger) => ledger,
         Err(error) => {
