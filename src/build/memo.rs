@@ -180,6 +180,22 @@ pub(super) fn badge(site: &Site, badge: &Badge) -> Digest {
 }
 
 /// The fingerprint of an award's files.
+/// What a badge page depends on: the site, every badge (its pathway names
+/// the badges it requires), and the prints of its own awards, in order (its
+/// earners; an award's print covers more than the page shows, which only
+/// costs a page made again).
+pub(super) fn badge_page(site: &Digest, badges: &[Digest], awards: &[Digest]) -> Digest {
+    let mut h = Hasher::new("badge page");
+    h.digest("site", site);
+    for badge in badges {
+        h.digest("badge", badge);
+    }
+    for award in awards {
+        h.digest("award", award);
+    }
+    h.finish()
+}
+
 pub(super) fn award(site: &Digest, badge: &Digest, award: &Award, slot: Option<&Slot>) -> Digest {
     let Award {
         id,

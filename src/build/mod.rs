@@ -26,7 +26,7 @@
 mod memo;
 mod stamp;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -46,7 +46,7 @@ use crate::repo::edit::Changes;
 use crate::repo::lock::{self, LOCK_FILE, Ledger};
 use crate::repo::{ParseCache, keyfile, slots, validate};
 use crate::site::view::{KeyFacts, Signing};
-use crate::site::{self, Pages, RenderError, Theme};
+use crate::site::{self, PageReuse, Pages, RenderError, Theme};
 
 /// What `build` needs to know beyond the repository.
 #[derive(Debug, Clone)]
@@ -282,7 +282,7 @@ pub fn check(root: &Path, locked: bool) -> Result<Plan, Error> {
     let pages = Pages::new(&plan.site, &theme, signing.as_ref(), &plan.slots, None)
         .map_err(|e| render_error(&plan, &theme, e))?;
     pages
-        .write_rest(&Discard)
+        .write_rest(&Discard, &PageReuse::default())
         .map_err(|e| render_error(&plan, &theme, e))?;
     let awards: Vec<(&Badge, &Award)> = plan.site.awards().collect();
     let failures: Vec<Failure> = awards
@@ -399,36 +399,56 @@ pub fn render(plan: &Plan, options: RenderOptions<'_>, sink: &dyn Sink) -> Resul
         options.preview_cache,
     )
     .map_err(|e| render_error(plan, &theme, e))?;
-    pages
-        .write_rest(sink)
-        .map_err(|e| render_error(plan, &theme, e))?;
     // What every award's files depend on, computed once.
     let signer = options
         .secret
         .zip(issuer.as_ref().and_then(Issuer::key_id))
         .map(|(secret, id)| (id, secret.signing_key().verifying_key().to_bytes()));
     let site_print = memo::site(&plan.site, &theme, signing.as_ref(), signer);
-    let badge_prints: HashMap<&str, output::Digest> = plan
+    let badge_prints: Vec<output::Digest> = plan
         .site
         .badges
         .iter()
-        .map(|b| (b.slug.as_str(), memo::badge(&plan.site, b)))
+        .map(|b| memo::badge(&plan.site, b))
         .collect();
     let check_reuse = std::env::var_os("ROSETTE_CHECK_REUSE").is_some_and(|v| v == "1");
+    // Each award's print, with its badge: badge pages depend on them too.
+    let awards: Vec<(&Badge, &Award, &output::Digest)> = plan
+        .site
+        .badges
+        .iter()
+        .zip(&badge_prints)
+        .flat_map(|(badge, print)| badge.awards.iter().map(move |award| (badge, award, print)))
+        .collect();
+    let award_prints: Vec<output::Digest> = awards
+        .par_iter()
+        .map(|(_, award, badge_print)| {
+            memo::award(&site_print, badge_print, award, plan.slots.get(&award.id))
+        })
+        .collect();
+    let mut reuse = PageReuse {
+        check: check_reuse,
+        ..PageReuse::default()
+    };
+    let mut first = 0;
+    for badge in &plan.site.badges {
+        let prints = &award_prints[first..first + badge.awards.len()];
+        first += badge.awards.len();
+        let print = memo::badge_page(&site_print, &badge_prints, prints);
+        reuse.badges.insert(badge.slug.as_str(), print);
+    }
+    pages
+        .write_rest(sink, &reuse)
+        .map_err(|e| render_error(plan, &theme, e))?;
     // Award pages and files are most of a site: made and written in
     // parallel, as they are made, so memory does not grow with the site.
-    let awards: Vec<(&Badge, &Award)> = plan.site.awards().collect();
     options.progress.start(awards.len());
     let kept = std::sync::atomic::AtomicUsize::new(0);
     let failures: Vec<Failure> = awards
         .par_iter()
-        .filter_map(|(badge, award)| {
-            let print = memo::award(
-                &site_print,
-                &badge_prints[badge.slug.as_str()],
-                award,
-                plan.slots.get(&award.id),
-            );
+        .zip(&award_prints)
+        .filter_map(|((badge, award, _), print)| {
+            let print = *print;
             let mut paths = award_paths(issuer.is_some(), &award.id);
             paths.extend(pages.award_translation_paths(&award.id));
             let paths: Vec<&str> = paths.iter().map(String::as_str).collect();

@@ -100,7 +100,7 @@ pub trait Sink: Sync {
 fn not_what_was_kept(path: &str) -> io::Error {
     io::Error::other(format!(
         "{path} was kept from the previous build, but making it again gives other bytes: \
-         an award's fingerprint misses something its files depend on (a bug in Rosette)"
+         the fingerprint it was kept by misses something it depends on (a bug in Rosette)"
     ))
 }
 

@@ -17,6 +17,6 @@ pub mod theme;
 pub mod view;
 pub mod whitespace;
 
-pub use pages::Pages;
+pub use pages::{PageReuse, Pages};
 pub use render::RenderError;
 pub use theme::Theme;

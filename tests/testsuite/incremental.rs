@@ -146,6 +146,20 @@ fn each_kind_of_change_rewrites_exactly_what_depends_on_it() {
         ])
     );
 
+    // An earner's name: that award's page and the badge page, which lists
+    // earners and is kept from the last build only while none of them
+    // changed (a kept page that should have changed fails the build:
+    // ROSETTE_CHECK_REUSE, and a clean build is the judge).
+    let text = fs::read_to_string(&alpha).unwrap();
+    fs::write(&alpha, text.replace("name = \"Ada\"", "name = \"Ada L.\"")).unwrap();
+    let changed = rebuild_and_check(path, &key, &[]);
+    for file in ["awards/alpha-1/index.html", "badges/alpha/index.html"] {
+        assert!(changed.contains(file), "{file} not in {changed:?}");
+    }
+    assert!(changed.iter().all(|p| !p.contains("beta")), "{changed:?}");
+    let page = fs::read_to_string(path.join("public/badges/alpha/index.html")).unwrap();
+    assert!(page.contains("Ada L."), "{page}");
+
     // A badge: its own files, every file of its awards, the home page.
     let text = fs::read_to_string(&alpha).unwrap();
     fs::write(

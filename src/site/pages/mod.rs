@@ -34,7 +34,17 @@ use super::view::{
 };
 use crate::layout;
 use crate::model::{Award, Badge, Site, Slot};
-use crate::output::Sink;
+use crate::output::{Digest, Sink};
+
+/// Pages the sink may keep from the previous build: the fingerprint of
+/// everything each one is made from, computed by the caller (badge pages,
+/// by slug; pages not listed are always made). `check`: make kept pages
+/// anyway and let the sink compare them (tests of the fingerprints).
+#[derive(Debug, Default)]
+pub struct PageReuse<'a> {
+    pub badges: std::collections::HashMap<&'a str, Digest>,
+    pub check: bool,
+}
 
 /// Everything needed to render a site's pages.
 pub struct Pages<'a> {
@@ -173,44 +183,73 @@ impl<'a> Pages<'a> {
     /// `strings.js`; then the badges' social previews, 404, the theme's and
     /// the site's static files, badge images, `.nojekyll`, `robots.txt`,
     /// `sitemap.xml`.
-    pub fn write_rest(&self, sink: &dyn Sink) -> Result<(), RenderError> {
+    pub fn write_rest(&self, sink: &dyn Sink, reuse: &PageReuse<'_>) -> Result<(), RenderError> {
         // Few pages, but large ones (a badge page lists every award of the
         // badge): made in parallel, the first failure in page order reported.
         type Make<'m> = Box<dyn Fn() -> Result<Vec<u8>, RenderError> + Send + Sync + 'm>;
-        let mut jobs: Vec<(String, Make<'_>)> = Vec::new();
+        let mut jobs: Vec<(String, Option<&Digest>, Make<'_>)> = Vec::new();
         for lang in &self.langs {
             let at = |path: &str| format!("{}{path}", lang.prefix);
-            jobs.push((at(layout::HOME), Box::new(move || home::render(self, lang))));
+            jobs.push((
+                at(layout::HOME),
+                None,
+                Box::new(move || home::render(self, lang)),
+            ));
             for badge in &self.site.badges {
                 jobs.push((
                     at(&layout::badge_page(&badge.slug)),
+                    reuse.badges.get(badge.slug.as_str()),
                     Box::new(move || badge::render(self, lang, badge)),
                 ));
             }
             for (handle, awards) in &self.earners {
                 jobs.push((
                     at(&layout::earner_page(handle)),
+                    None,
                     Box::new(move || earner::render(self, lang, handle, awards)),
                 ));
             }
             for page in &self.site.pages {
                 jobs.push((
                     at(&layout::page(&page.slug)),
+                    None,
                     Box::new(move || extra::render(self, lang, page)),
                 ));
             }
             jobs.push((
                 at(layout::VERIFY_PAGE),
+                None,
                 Box::new(move || verify::render(self, lang)),
             ));
             jobs.push((
                 at(layout::STRINGS_SCRIPT),
+                None,
                 Box::new(move || Ok(lang.strings.script())),
             ));
         }
         let made: Vec<Result<(), RenderError>> = jobs
             .into_par_iter()
-            .map(|(path, make)| put(sink, &path, &make()?))
+            .map(|(path, print, make)| {
+                let Some(print) = print else {
+                    return put(sink, &path, &make()?);
+                };
+                let write = |error| RenderError::Write {
+                    path: path.clone(),
+                    error,
+                };
+                // A page is a unit of its own, named apart from awards
+                // (their ids hold no space).
+                if !sink
+                    .reuse(&format!("page {path}"), print, &[&path])
+                    .map_err(write)?
+                {
+                    put(sink, &path, &make()?)
+                } else if reuse.check {
+                    sink.check_kept(&path, &make()?).map_err(write)
+                } else {
+                    Ok(())
+                }
+            })
             .collect();
         made.into_iter().collect::<Result<(), RenderError>>()?;
         for badge in &self.site.badges {
