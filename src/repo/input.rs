@@ -76,7 +76,7 @@ pub struct KeyInput {
 }
 
 /// The `[badge]` table of `badges/<slug>.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BadgeInput {
     pub name: Spanned<String>,
@@ -108,7 +108,7 @@ pub struct BadgeInput {
 }
 
 /// `requires_any = { count = N, of = ["a", "b"] }`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequiresAnyInput {
     pub count: Spanned<i64>,
@@ -116,7 +116,7 @@ pub struct RequiresAnyInput {
 }
 
 /// `[badge.completion]`: the completion standard.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CompletionInput {
     /// Every award needs a `narrative` (the learner's reflection).
@@ -128,7 +128,7 @@ pub struct CompletionInput {
 }
 
 /// `[badge.translations.<lang>]`: any of the badge's texts in that language.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BadgeTranslationInput {
     #[serde(default)]
@@ -141,7 +141,7 @@ pub struct BadgeTranslationInput {
     pub image_alt: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AlignmentInput {
     pub name: Spanned<String>,
@@ -155,7 +155,7 @@ pub struct AlignmentInput {
 }
 
 /// One `[[award]]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AwardInput {
     pub id: Spanned<String>,
@@ -172,7 +172,7 @@ pub struct AwardInput {
 }
 
 /// Who earned it: exactly one of `email`, `email_hash` (+ `salt`), `did`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecipientInput {
     #[serde(default)]
@@ -190,7 +190,7 @@ pub struct RecipientInput {
     pub handle: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceInput {
     #[serde(default)]
@@ -203,7 +203,7 @@ pub struct EvidenceInput {
     pub narrative: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RevokedInput {
     pub on: Spanned<Datetime>,
@@ -211,7 +211,7 @@ pub struct RevokedInput {
 }
 
 /// What a badge file or an extra award file holds.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct BadgeFileInput {
     /// `None` when the file has no `[badge]` table (allowed only in
     /// `badges/<slug>/*.toml`) or when the table was broken (already reported).

@@ -27,10 +27,10 @@ pub struct Loaded {
     pub root: PathBuf,
     pub sources: Sources,
     pub site: Option<SiteFile>,
-    /// `badges/<slug>.toml`, sorted by path.
-    pub badge_files: Vec<(String, BadgeFileInput)>,
+    /// `badges/<slug>.toml`, sorted by path (shared with a [`ParseCache`]).
+    pub badge_files: Vec<(String, Arc<BadgeFileInput>)>,
     /// `badges/<slug>/<name>.toml`, sorted by path.
-    pub award_files: Vec<(String, BadgeFileInput)>,
+    pub award_files: Vec<(String, Arc<BadgeFileInput>)>,
     /// `site/pages/<slug>.md`: (relative path, text), sorted.
     pub pages: Vec<(String, String)>,
     /// Files below `site/static/`, relative to it, sorted.
@@ -50,7 +50,7 @@ pub struct Loaded {
 /// are kept.
 #[derive(Debug, Default)]
 pub struct ParseCache {
-    files: Mutex<HashMap<String, Arc<Parsed<BadgeFileInput>>>>,
+    files: Mutex<HashMap<String, Arc<Parsed<Arc<BadgeFileInput>>>>>,
     lock: Mutex<Option<Arc<Parsed<Ledger>>>>,
 }
 
@@ -98,17 +98,19 @@ impl ParseCache {
         parsed.give(problems)
     }
 
-    fn files(&self) -> MutexGuard<'_, HashMap<String, Arc<Parsed<BadgeFileInput>>>> {
+    fn files(&self) -> MutexGuard<'_, HashMap<String, Arc<Parsed<Arc<BadgeFileInput>>>>> {
         self.files
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// [`input::parse_badge_file`], or what it gave for this text before.
-    fn parse(&self, rel: &str, text: &str, problems: &mut Diagnostics) -> BadgeFileInput {
+    fn parse(&self, rel: &str, text: &str, problems: &mut Diagnostics) -> Arc<BadgeFileInput> {
         let hit = self.files().get(rel).filter(|p| p.text == text).cloned();
         let parsed = hit.unwrap_or_else(|| {
-            let parsed = Parsed::new(text, |found| input::parse_badge_file(rel, text, found));
+            let parsed = Parsed::new(text, |found| {
+                Arc::new(input::parse_badge_file(rel, text, found))
+            });
             self.files().insert(rel.to_string(), parsed.clone());
             parsed
         });
@@ -222,7 +224,7 @@ pub fn load_with(root: &Path, cache: Option<&ParseCache>, problems: &mut Diagnos
             let parsed = read.map(|text| {
                 let parsed = match cache {
                     Some(cache) => cache.parse(&rel, &text, &mut found),
-                    None => input::parse_badge_file(&rel, &text, &mut found),
+                    None => Arc::new(input::parse_badge_file(&rel, &text, &mut found)),
                 };
                 (text, parsed)
             });
