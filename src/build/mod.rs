@@ -42,9 +42,11 @@ use crate::layout;
 use crate::model::{Award, Badge, Site, Slot, day};
 use crate::output::cache::Cache;
 use crate::output::{self, Discard, Sink, WriteError};
+use crate::repo::cache::TextCache;
 use crate::repo::edit::Changes;
+use crate::repo::input::BadgeFileInput;
 use crate::repo::lock::{self, LOCK_FILE, Ledger};
-use crate::repo::{ParseCache, keyfile, slots, validate};
+use crate::repo::{keyfile, slots, validate};
 use crate::site::view::{KeyFacts, Signing};
 use crate::site::{self, PageReuse, Pages, RenderError, Theme};
 
@@ -157,6 +159,15 @@ impl Plan {
     }
 }
 
+/// What a process that plans again and again (`serve`) keeps between
+/// plans: each badge and award file's parse and the lock's, by exact text,
+/// so a save parses one file.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    files: TextCache<std::sync::Arc<BadgeFileInput>>,
+    lock: TextCache<Ledger>,
+}
+
 /// Loads and validates the repository at `root`, reporting every problem,
 /// and decides the status slots of new awards.
 pub fn plan(root: &Path, base_url: Option<&str>) -> Result<Plan, Error> {
@@ -173,11 +184,12 @@ pub fn plan_with(
     let mut problems = Diagnostics::default();
     // The lock is read while the repository is (it is a large file too).
     let (mut loaded, (ledger, lock_source, lock_problems)) = rayon::join(
-        || crate::repo::load_with(root, parsed, &mut problems),
+        || crate::repo::load_with(root, parsed.map(|p| &p.files), &mut problems),
         || {
             let mut sources = Sources::default();
             let mut problems = Diagnostics::default();
-            let ledger = lock::load_with(root, parsed, &mut sources, &mut problems);
+            let lock_cache = parsed.map(|p| &p.lock);
+            let ledger = lock::load_with(root, lock_cache, &mut sources, &mut problems);
             (ledger, sources, problems)
         },
     );

@@ -5,17 +5,16 @@
 //! validation's job. Problems (unreadable files, bad TOML, stray files) are
 //! collected, never fatal on their own.
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use super::cache::TextCache;
 use super::input::{self, BadgeFileInput, SiteFile};
 use super::limits;
-use super::lock::Ledger;
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
 
 /// The relative path of the site settings file.
@@ -27,7 +26,7 @@ pub struct Loaded {
     pub root: PathBuf,
     pub sources: Sources,
     pub site: Option<SiteFile>,
-    /// `badges/<slug>.toml`, sorted by path (shared with a [`ParseCache`]).
+    /// `badges/<slug>.toml`, sorted by path (shared with a [`TextCache`]).
     pub badge_files: Vec<(String, Arc<BadgeFileInput>)>,
     /// `badges/<slug>/<name>.toml`, sorted by path.
     pub award_files: Vec<(String, Arc<BadgeFileInput>)>,
@@ -42,96 +41,18 @@ pub struct Loaded {
     pub endorsement_files: Vec<(String, String)>,
 }
 
-/// Badge and award files and the lock as parsed by earlier loads of one
-/// process (`serve`, which loads the repository again after every save): a
-/// file whose text is byte for byte the same is not parsed again. Parsing
-/// depends on nothing but the file's path and text, so a hit gives exactly
-/// what parsing would, problems included. Only the files of the last load
-/// are kept.
-#[derive(Debug, Default)]
-pub struct ParseCache {
-    files: Mutex<HashMap<String, Arc<Parsed<Arc<BadgeFileInput>>>>>,
-    lock: Mutex<Option<Arc<Parsed<Ledger>>>>,
-}
-
-#[derive(Debug)]
-struct Parsed<T> {
-    text: String,
-    input: T,
-    problems: Diagnostics,
-}
-
-impl<T: Clone> Parsed<T> {
-    fn new(text: &str, parse: impl FnOnce(&mut Diagnostics) -> T) -> Arc<Self> {
-        let mut problems = Diagnostics::default();
-        let input = parse(&mut problems);
-        Arc::new(Parsed {
-            text: text.to_string(),
-            input,
-            problems,
-        })
-    }
-
-    /// What parsing gave: its problems go to `problems`.
-    fn give(&self, problems: &mut Diagnostics) -> T {
-        problems.extend(self.problems.clone());
-        self.input.clone()
-    }
-}
-
-impl ParseCache {
-    /// [`lock::parse`](super::lock), or what it gave for this text before.
-    pub(super) fn lock(&self, text: &str, problems: &mut Diagnostics) -> Ledger {
-        let mut lock = self
-            .lock
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let parsed = match lock.as_ref().filter(|p| p.text == text) {
-            Some(hit) => hit.clone(),
-            None => {
-                let parsed = Parsed::new(text, |found| super::lock::parse(text, found));
-                *lock = Some(parsed.clone());
-                parsed
-            }
-        };
-        drop(lock);
-        parsed.give(problems)
-    }
-
-    fn files(&self) -> MutexGuard<'_, HashMap<String, Arc<Parsed<Arc<BadgeFileInput>>>>> {
-        self.files
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// [`input::parse_badge_file`], or what it gave for this text before.
-    fn parse(&self, rel: &str, text: &str, problems: &mut Diagnostics) -> Arc<BadgeFileInput> {
-        let hit = self.files().get(rel).filter(|p| p.text == text).cloned();
-        let parsed = hit.unwrap_or_else(|| {
-            let parsed = Parsed::new(text, |found| {
-                Arc::new(input::parse_badge_file(rel, text, found))
-            });
-            self.files().insert(rel.to_string(), parsed.clone());
-            parsed
-        });
-        parsed.give(problems)
-    }
-
-    /// Forgets the files that are not among `kept`.
-    fn keep_only(&self, kept: &[String]) {
-        let kept: std::collections::HashSet<&str> = kept.iter().map(String::as_str).collect();
-        self.files().retain(|rel, _| kept.contains(rel.as_str()));
-    }
-}
-
 /// Reads the repository at `root`, recording every problem in `problems`.
 pub fn load(root: &Path, problems: &mut Diagnostics) -> Loaded {
     load_with(root, None, problems)
 }
 
 /// [`load`], parsing only the badge and award files that `cache` does not
-/// hold with the same text.
-pub fn load_with(root: &Path, cache: Option<&ParseCache>, problems: &mut Diagnostics) -> Loaded {
+/// hold with the same text (it then holds the files of this load only).
+pub fn load_with(
+    root: &Path,
+    cache: Option<&TextCache<Arc<BadgeFileInput>>>,
+    problems: &mut Diagnostics,
+) -> Loaded {
     let mut loaded = Loaded {
         root: root.to_path_buf(),
         ..Loaded::default()
@@ -223,7 +144,9 @@ pub fn load_with(root: &Path, cache: Option<&ParseCache>, problems: &mut Diagnos
             let read = read_text(root, &rel, limits::TOML_FILE_BYTES, &mut found);
             let parsed = read.map(|text| {
                 let parsed = match cache {
-                    Some(cache) => cache.parse(&rel, &text, &mut found),
+                    Some(cache) => cache.parse(&rel, &text, &mut found, |found| {
+                        Arc::new(input::parse_badge_file(&rel, &text, found))
+                    }),
                     None => Arc::new(input::parse_badge_file(&rel, &text, &mut found)),
                 };
                 (text, parsed)
@@ -383,33 +306,35 @@ mod tests {
 
     const FILE: &str = "badges/b/awards.toml";
 
-    fn parsed(cache: &ParseCache, text: &str) -> (String, Vec<String>) {
+    fn parsed(cache: &TextCache<Arc<BadgeFileInput>>, text: &str) -> (String, Vec<String>) {
         let mut problems = Diagnostics::default();
-        let input = cache.parse(FILE, text, &mut problems);
+        let input = cache.parse(FILE, text, &mut problems, |found| {
+            Arc::new(input::parse_badge_file(FILE, text, found))
+        });
         let problems = problems.iter().map(|d| format!("{d:?}")).collect();
         (format!("{input:?}"), problems)
     }
 
     fn fresh(text: &str) -> (String, Vec<String>) {
-        parsed(&ParseCache::default(), text)
+        parsed(&TextCache::default(), text)
     }
 
     #[test]
     fn a_cached_parse_gives_exactly_what_parsing_gives_problems_included() {
-        let cache = ParseCache::default();
+        let cache = TextCache::default();
         let text = "[[award]]\nid = \"a1\"\nrecipient = { did = \"did:example:1\" }\n\
                     issued = 2025-01-01\ncolour = \"blue\"\n";
         let first = parsed(&cache, text);
         assert_eq!(first.1.len(), 1, "the unknown key is reported: {first:?}");
         // The second time comes from the cache, and its problem is reported again.
-        assert_eq!(cache.files().len(), 1);
+        assert_eq!(cache.len(), 1);
         assert_eq!(parsed(&cache, text), first);
         assert_eq!(first, fresh(text));
     }
 
     #[test]
     fn a_changed_text_is_parsed_again_and_forgotten_files_are_dropped() {
-        let cache = ParseCache::default();
+        let cache = TextCache::default();
         let before = "[[award]]\nid = \"a1\"\nrecipient = { did = \"did:example:1\" }\nissued = 2025-01-01\n";
         let after = before.replace("a1", "a2");
         let _ = parsed(&cache, before);
@@ -425,29 +350,6 @@ mod tests {
         assert_eq!(problems.len(), 1, "{problems:?}");
 
         cache.keep_only(&["badges/other.toml".to_string()]);
-        assert!(cache.files().is_empty());
-    }
-
-    #[test]
-    fn the_lock_is_read_again_only_when_its_text_changed() {
-        let cache = ParseCache::default();
-        let lock = |text: &str| {
-            let mut problems = Diagnostics::default();
-            let ledger = cache.lock(text, &mut problems);
-            (ledger, problems.len())
-        };
-        let fresh = |text: &str| {
-            let mut problems = Diagnostics::default();
-            let ledger = super::super::lock::parse(text, &mut problems);
-            (ledger, problems.len())
-        };
-        let good = "version = 1\nbadges = [\"b\"]\n";
-        assert_eq!(lock(good), fresh(good));
-        assert_eq!(lock(good).0.badges.len(), 1);
-        // A lock of an unknown version is reported each time, from the cache too.
-        let newer = "version = 2\n";
-        assert_eq!(lock(newer).1, 1);
-        assert_eq!(lock(newer), fresh(newer));
-        assert_eq!(lock(good), fresh(good));
+        assert_eq!(cache.len(), 0);
     }
 }

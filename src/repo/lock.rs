@@ -14,8 +14,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::cache::TextCache;
 use super::limits;
-use super::load::ParseCache;
 use super::validate::rules;
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
 use crate::model::{LIST_SIZE, Site, Slot};
@@ -42,7 +42,7 @@ pub fn load(root: &Path, sources: &mut Sources, problems: &mut Diagnostics) -> L
 /// text already.
 pub fn load_with(
     root: &Path,
-    cache: Option<&ParseCache>,
+    cache: Option<&TextCache<Ledger>>,
     sources: &mut Sources,
     problems: &mut Diagnostics,
 ) -> Ledger {
@@ -54,7 +54,7 @@ pub fn load_with(
         };
     };
     let ledger = match cache {
-        Some(cache) => cache.lock(&text, problems),
+        Some(cache) => cache.parse(LOCK_FILE, &text, problems, |found| parse(&text, found)),
         None => parse(&text, problems),
     };
     sources.insert(LOCK_FILE, text);
@@ -63,7 +63,7 @@ pub fn load_with(
 
 /// The ledger the lock file `text` holds, after checking it; an empty one
 /// if it cannot be trusted.
-pub(super) fn parse(text: &str, problems: &mut Diagnostics) -> Ledger {
+fn parse(text: &str, problems: &mut Diagnostics) -> Ledger {
     let parsed: Result<Ledger, _> = match parse_canonical(text) {
         Some(ledger) => Ok(ledger),
         None => toml::from_str(text),
@@ -290,6 +290,29 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cached_lock_is_read_again_only_when_its_text_changed() {
+        let cache = TextCache::default();
+        let read = |text: &str| {
+            let mut problems = Diagnostics::default();
+            let ledger = cache.parse(LOCK_FILE, text, &mut problems, |found| parse(text, found));
+            (ledger, problems.len())
+        };
+        let fresh = |text: &str| {
+            let mut problems = Diagnostics::default();
+            let ledger = parse(text, &mut problems);
+            (ledger, problems.len())
+        };
+        let good = "version = 1\nbadges = [\"b\"]\n";
+        assert_eq!(read(good), fresh(good));
+        assert_eq!(read(good).0.badges.len(), 1);
+        // A lock of an unknown version is reported each time, from the cache too.
+        let newer = "version = 2\n";
+        assert_eq!(read(newer).1, 1);
+        assert_eq!(read(newer), fresh(newer));
+        assert_eq!(read(good), fresh(good));
+    }
 
     #[test]
     fn text_round_trips() {

@@ -6,6 +6,7 @@
 //! Nothing here signs, renders or writes the site.
 
 pub mod award;
+pub mod cache;
 pub mod edit;
 pub mod git;
 pub mod import;
@@ -22,4 +23,4 @@ pub mod scaffold;
 pub mod slots;
 pub mod validate;
 
-pub use load::{Loaded, ParseCache, SITE_FILE, find_root, load, load_with};
+pub use load::{Loaded, SITE_FILE, find_root, load, load_with};

@@ -36,13 +36,12 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::build::{self, Plan, RenderOptions, Rendered, Silent};
+use crate::build::{self, ParseCache, Plan, RenderOptions, Rendered, Silent};
 use crate::credential::keys::{self, Secret};
 use crate::error::Error;
 use crate::model::Key;
 use crate::output::cache::Cache;
 use crate::output::{self, Memory, Snapshot};
-use crate::repo::ParseCache;
 
 /// What `rosette serve` was asked for.
 #[derive(Debug, Clone)]
