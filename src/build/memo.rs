@@ -179,7 +179,6 @@ pub(super) fn badge(site: &Site, badge: &Badge) -> Digest {
     h.finish()
 }
 
-/// The fingerprint of an award's files.
 /// What a badge page depends on: the site, every badge (its pathway names
 /// the badges it requires), and the prints of its own awards, in order (its
 /// earners; an award's print covers more than the page shows, which only
@@ -196,6 +195,7 @@ pub(super) fn badge_page(site: &Digest, badges: &[Digest], awards: &[Digest]) ->
     h.finish()
 }
 
+/// The fingerprint of an award's files.
 pub(super) fn award(site: &Digest, badge: &Digest, award: &Award, slot: Option<&Slot>) -> Digest {
     let Award {
         id,
