@@ -14,10 +14,11 @@
 //! - the award itself and its status slot.
 //!
 //! Nothing else: `site::pages::award` and `credential::issue` read no
-//! other award, and of other badges only the names of required ones. The fingerprint is a SHA-256 of the
-//! `Debug` form of exactly those values, with every struct taken apart
-//! field by field so that a field added to the model must be placed here
-//! (or the build does not compile). Where a value is left out, the comment
+//! other award, and of other badges only the names of required ones. The
+//! fingerprint is a SHA-256 of exactly those values (an award's texts as
+//! length and bytes, the rest in their `Debug` form), with every struct
+//! taken apart field by field so that a field added to the model must be
+//! placed here (or the build does not compile). Where a value is left out, the comment
 //! says why: the spans and file names of records only locate problems in
 //! reports, and moving the repository changes no output.
 //!
@@ -29,13 +30,13 @@ use std::fmt::{self, Debug, Write as _};
 
 use sha2::{Digest as _, Sha256};
 
-use crate::model::{Award, Badge, BadgeImage, Site, Slot};
+use crate::model::{Award, Badge, BadgeImage, Identity, Recipient, Site, Slot};
 use crate::output::Digest;
 use crate::site::Theme;
 use crate::site::view::Signing;
 
 /// Bump when what a fingerprint covers changes meaning.
-const MEMO_FORMAT: u32 = 4;
+const MEMO_FORMAT: u32 = 5;
 
 /// A SHA-256 that `Debug` values are written into.
 struct Hasher(Sha256);
@@ -67,6 +68,21 @@ impl Hasher {
     fn digest(&mut self, name: &str, digest: &Digest) {
         let _ = write!(self, "{name}=");
         self.0.update(digest);
+        self.0.update(b";");
+    }
+
+    /// Writes `name=`, then a text as its length and bytes (or `-` for
+    /// none): the award's texts go in as they are, not through `Debug`'s
+    /// escaping, which was most of the time of an award's print.
+    fn text(&mut self, name: &str, text: Option<&str>) {
+        let _ = write!(self, "{name}=");
+        match text {
+            Some(text) => {
+                self.0.update((text.len() as u64).to_le_bytes());
+                self.0.update(text.as_bytes());
+            }
+            None => self.0.update(b"-"),
+        }
         self.0.update(b";");
     }
 
@@ -208,17 +224,32 @@ pub(super) fn award(site: &Digest, badge: &Digest, award: &Award, slot: Option<&
         file: _,  // locations for reports
         spans: _, // shift when an earlier award of the same file is edited
     } = award;
+    let Recipient {
+        identity,
+        name,
+        handle,
+    } = recipient;
     let mut h = Hasher::new("award");
     h.digest("site", site);
     h.digest("badge", badge);
-    h.field("id", id);
-    h.field("recipient", recipient);
+    h.text("id", Some(id));
+    match identity {
+        Identity::Email(email) => h.text("email", Some(email)),
+        Identity::EmailHash { hash, salt } => {
+            h.text("email_hash", Some(hash));
+            h.text("salt", Some(salt));
+        }
+        Identity::Did(did) => h.text("did", Some(did)),
+    }
+    h.text("name", name.as_deref());
+    h.text("handle", handle.as_deref());
     // Instants and offsets as numbers (their `Debug` form was slow); the
     // offset counts, as dates are shown with it.
     let moment = |t: &time::OffsetDateTime| (t.unix_timestamp_nanos(), t.offset().whole_seconds());
     h.field("issued", &moment(issued));
     h.field("expires", &expires.as_ref().map(moment));
-    h.field("narrative", narrative);
+    h.text("narrative", narrative.as_deref());
+    // Most awards have none; `Debug` is fine for the few that do.
     h.field("evidence", evidence);
     h.field("revoked", revoked);
     h.field("slot", &slot);
@@ -252,6 +283,18 @@ mod tests {
         let mut renamed = award_.clone();
         renamed.recipient.name = Some("Someone else".into());
         assert_ne!(award(&s, &b, &renamed, None), base);
+        // A text moved from one field to the next is another award.
+        let (mut first, mut second) = (award_.clone(), award_.clone());
+        first.recipient.name = Some("ab".into());
+        first.recipient.handle = None;
+        second.recipient.name = None;
+        second.recipient.handle = Some("ab".into());
+        assert_ne!(award(&s, &b, &first, None), award(&s, &b, &second, None));
+        let mut told = award_.clone();
+        told.narrative = Some(String::new());
+        let mut silent = award_.clone();
+        silent.narrative = None;
+        assert_ne!(award(&s, &b, &told, None), award(&s, &b, &silent, None));
 
         let slot = Slot { list: 1, index: 7 };
         assert_ne!(award(&s, &b, award_, Some(&slot)), base);
