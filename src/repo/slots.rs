@@ -33,8 +33,6 @@ pub fn assign(site: &Site, locked: &BTreeMap<String, Slot>) -> BTreeMap<String, 
         }
         *load.entry(slot.list).or_default() += 1;
     }
-    let site_ids: std::collections::HashSet<&str, foldhash::fast::RandomState> =
-        site.awards().map(|(_, a)| a.id.as_str()).collect();
     let mut new: Vec<(time::OffsetDateTime, &str)> = site
         .awards()
         .filter(|(_, a)| !locked.contains_key(&a.id))
@@ -43,9 +41,14 @@ pub fn assign(site: &Site, locked: &BTreeMap<String, Slot>) -> BTreeMap<String, 
     new.sort();
     // Awards of the lock keep their slots. The lock holds only awards of
     // the site (`lock::check` reports the others before slots are
-    // assigned), so that is a copy of it, not a map made anew.
+    // assigned), so that is a copy of it, not a map made anew; the ids are
+    // looked up only when the counts say it holds others.
     let mut slots = locked.clone();
-    slots.retain(|id, _| site_ids.contains(id.as_str()));
+    if site.award_count() - new.len() != locked.len() {
+        let site_ids: std::collections::HashSet<&str, foldhash::fast::RandomState> =
+            site.awards().map(|(_, a)| a.id.as_str()).collect();
+        slots.retain(|id, _| site_ids.contains(id.as_str()));
+    }
     let mut list = load.keys().max().copied().unwrap_or(1);
     for (_, id) in new {
         if load.get(&list).copied().unwrap_or(0) >= LIST_LOAD {
