@@ -106,11 +106,12 @@ fn not_what_was_kept(path: &str) -> io::Error {
 
 /// A site held in memory: its files and the fingerprints of the units that
 /// made them (hash maps with foldhash: a rebuild looks up and inserts every
-/// path of the site).
+/// path of the site). Paths and unit names are shared, not copied, by the
+/// snapshots that keep them.
 #[derive(Debug, Default, Clone)]
 pub struct Snapshot {
-    pub files: HashMap<String, Arc<[u8]>, foldhash::fast::RandomState>,
-    pub units: HashMap<String, Digest, foldhash::fast::RandomState>,
+    pub files: HashMap<Arc<str>, Arc<[u8]>, foldhash::fast::RandomState>,
+    pub units: HashMap<Arc<str>, Digest, foldhash::fast::RandomState>,
 }
 
 /// A [`Sink`] that builds a [`Snapshot`], keeping unchanged units from the
@@ -162,7 +163,7 @@ impl Memory {
         self.into_snapshot()
             .files
             .into_iter()
-            .map(|(path, bytes)| (path, bytes.to_vec()))
+            .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
             .collect()
     }
 
@@ -177,36 +178,41 @@ impl Sink for Memory {
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         check_relative(path)?;
         // Unchanged bytes share the previous snapshot's allocation.
-        let shared = self
+        let old = self
             .previous
             .as_ref()
-            .and_then(|p| p.files.get(path))
-            .filter(|old| ***old == *bytes)
-            .cloned();
-        let bytes = shared.unwrap_or_else(|| Arc::from(bytes));
-        self.next().files.insert(path.to_string(), bytes);
+            .and_then(|p| p.files.get_key_value(path));
+        let (path, bytes) = match old {
+            Some((path, old)) if **old == *bytes => (path.clone(), old.clone()),
+            Some((path, _)) => (path.clone(), Arc::from(bytes)),
+            None => (Arc::from(path), Arc::from(bytes)),
+        };
+        self.next().files.insert(path, bytes);
         Ok(())
     }
 
     fn reuse(&self, unit: &str, fingerprint: &Digest, paths: &[&str]) -> io::Result<bool> {
-        let kept: Option<Vec<Arc<[u8]>>> = self
-            .previous
-            .as_ref()
-            .filter(|p| p.units.get(unit) == Some(fingerprint))
+        let previous = self.previous.as_ref();
+        let old = previous.and_then(|p| p.units.get_key_value(unit));
+        let kept: Option<Vec<(Arc<str>, Arc<[u8]>)>> = old
+            .filter(|(_, print)| *print == fingerprint)
+            .and(previous)
             .and_then(|p| {
                 paths
                     .iter()
-                    .map(|path| p.files.get(*path).cloned())
+                    .map(|path| {
+                        let (path, bytes) = p.files.get_key_value(*path)?;
+                        Some((path.clone(), bytes.clone()))
+                    })
                     .collect()
             });
+        let unit = old.map_or_else(|| Arc::from(unit), |(unit, _)| unit.clone());
         let mut own = self.kept.mine();
-        own.units.insert(unit.to_string(), *fingerprint);
+        own.units.insert(unit, *fingerprint);
         let Some(kept) = kept else {
             return Ok(false);
         };
-        for (path, bytes) in paths.iter().zip(kept) {
-            own.files.insert(path.to_string(), bytes);
-        }
+        own.files.extend(kept);
         Ok(true)
     }
 

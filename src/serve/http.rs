@@ -76,13 +76,13 @@ fn handle(request: Request, shared: &Shared) {
     } else {
         path.clone()
     };
-    if let Some(found) = site.files.get(&file) {
+    if let Some(found) = site.files.get(file.as_str()) {
         let _ = request.respond(page(shared, &file, &path, found));
         return;
     }
     if site
         .files
-        .contains_key(&layout::index_of(&format!("{path}/")))
+        .contains_key(layout::index_of(&format!("{path}/")).as_str())
     {
         // The path as the browser sent it (still percent-encoded).
         let location = format!("/{raw}/");
