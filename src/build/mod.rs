@@ -630,7 +630,13 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Sum
         summary.warnings.splice(0..0, key_warning);
         return Ok(summary);
     }
-    let plan = plan(&options.root, options.base_url.as_deref())?;
+    // The output folder's record is read while the repository is planned
+    // (it is most of the time of a small rebuild that is not overlapped).
+    let (plan, opened) = rayon::join(
+        || plan(&options.root, options.base_url.as_deref()),
+        || output::open::<Error>(&options.out),
+    );
+    let plan = plan?;
     if options.locked {
         refuse_lock_change(&plan)?;
     }
@@ -701,18 +707,18 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Sum
         progress,
     };
     let mut rendered = Rendered::default();
-    let mut publish = || {
-        output::publish(&options.out, |staging| {
+    let mut publish = |opened: Result<output::Opened, WriteError<Error>>| {
+        opened?.publish(|staging| {
             rendered = render(&plan, render_options, staging)?;
             Ok(())
         })
     };
-    let published = match publish() {
+    let published = match publish(opened) {
         // Files of public/ were removed by hand: forget what we knew and
         // write everything.
         Err(WriteError::Stale { .. }) => {
             output::forget(&options.out).map_err(Error::io(&options.out))?;
-            publish()
+            publish(output::open(&options.out))
         }
         other => other,
     };

@@ -52,7 +52,7 @@ impl Entry {
 /// tmpfs), which is what lets a record follow its tree through the swap of
 /// [`super::publish`]; a folder made anew, or one whose top level changed,
 /// does not match its old record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct TreeId {
     pub dev: u64,
     pub ino: u64,
@@ -206,6 +206,64 @@ impl Record {
     }
 }
 
+/// What a build knows of the other tree when it swaps: the tree `tree`
+/// (the previous site, now the spare) differs from the new live tree at
+/// `paths` only (a file changed, added or removed there), and is the same
+/// everywhere else. The next build brings the spare to its site by
+/// touching those paths and the ones it changes itself, instead of
+/// comparing every file of both trees. Same framing as a [`Record`]: a
+/// claim that was cut or changed is ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sibling {
+    pub tree: TreeId,
+    pub paths: Vec<Box<str>>,
+}
+
+const SIBLING_MAGIC: &[u8] = b"rosette sibling tree\n";
+
+impl Sibling {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out =
+            Vec::with_capacity(64 + self.paths.iter().map(|p| 4 + p.len()).sum::<usize>());
+        out.extend_from_slice(SIBLING_MAGIC);
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend_from_slice(&self.tree.dev.to_le_bytes());
+        out.extend_from_slice(&self.tree.ino.to_le_bytes());
+        out.extend_from_slice(&self.tree.mtime.to_le_bytes());
+        out.extend_from_slice(&(self.paths.len() as u64).to_le_bytes());
+        for path in &self.paths {
+            out.extend_from_slice(&(path.len() as u32).to_le_bytes());
+            out.extend_from_slice(path.as_bytes());
+        }
+        let check: Digest = Sha256::digest(&out).into();
+        out.extend_from_slice(&check);
+        out
+    }
+
+    pub fn decode(bytes: &[u8]) -> Option<Sibling> {
+        let (body, check) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
+        if Sha256::digest(body).as_slice() != check {
+            return None;
+        }
+        let mut r = Reader(body);
+        if r.take(SIBLING_MAGIC.len())? != SIBLING_MAGIC || r.u32()? != VERSION {
+            return None;
+        }
+        let tree = TreeId {
+            dev: r.u64()?,
+            ino: r.u64()?,
+            mtime: r.u64()?,
+        };
+        let n = usize::try_from(r.u64()?).ok()?;
+        // Every path takes at least 4 bytes.
+        if n > MAX_ENTRIES || n > r.0.len() / 4 {
+            return None;
+        }
+        let paths = (0..n).map(|_| r.str()).collect::<Option<Vec<_>>>()?;
+        r.0.is_empty().then_some(Sibling { tree, paths })
+    }
+}
+
 struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
@@ -252,9 +310,13 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Appends the lowercase hexadecimal of `bytes` to `out`.
 fn hex_into(out: &mut Vec<u8>, bytes: &[u8]) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for byte in bytes {
-        out.push(DIGITS[usize::from(byte >> 4)]);
-        out.push(DIGITS[usize::from(byte & 15)]);
+    // Into room made once (a push per digit was most of the time of
+    // writing a large site's manifest).
+    let start = out.len();
+    out.resize(start + 2 * bytes.len(), 0);
+    for (pair, byte) in out[start..].chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(byte >> 4)];
+        pair[1] = DIGITS[usize::from(byte & 15)];
     }
 }
 
@@ -311,6 +373,28 @@ mod tests {
             damaged[at] ^= 1;
             assert_eq!(Record::decode(&damaged), None, "flipped byte {at}");
         }
+    }
+
+    #[test]
+    fn sibling_claims_round_trip_and_refuse_any_damage() {
+        let claim = Sibling {
+            tree: TreeId {
+                dev: 1,
+                ino: 2,
+                mtime: 3,
+            },
+            paths: vec!["index.html".into(), "awards/a/index.html".into()],
+        };
+        let bytes = claim.encode();
+        assert_eq!(Sibling::decode(&bytes), Some(claim));
+        for cut in [0, 1, 32, bytes.len() - 1] {
+            assert_eq!(Sibling::decode(&bytes[..cut]), None, "cut at {cut}");
+        }
+        let mut damaged = bytes.clone();
+        damaged[SIBLING_MAGIC.len() + 10] ^= 1;
+        assert_eq!(Sibling::decode(&damaged), None);
+        // A record is not a claim.
+        assert_eq!(Sibling::decode(&record().encode(TreeId::default())), None);
     }
 
     #[test]

@@ -71,7 +71,9 @@ pub fn drop_later<T: Send + 'static>(value: T) {
         .name("drop".into())
         .spawn(move || drop(value));
 }
-pub use publish::{Published, WriteError, forget, publish, stamp_file, state_dir, write_stamp};
+pub use publish::{
+    Opened, Published, WriteError, forget, open, publish, stamp_file, state_dir, write_stamp,
+};
 
 /// Where built files go. Paths are relative, `/`-separated, and made only of
 /// validated slugs and ids; sinks still refuse anything that could escape.

@@ -3,31 +3,36 @@
 //! # Two trees and a swap
 //!
 //! Beside the output folder `public/` Rosette keeps a state folder
-//! `.public.rosette/` that holds a second, complete tree, `spare/`, and a
-//! [`Record`] of each tree: every file with its size and SHA-256, and the
-//! fingerprints of the units (awards) that made them. Unchanged files are
-//! shared by both trees as hard links, so the second tree costs directory
-//! entries, not bytes.
+//! `.public.rosette/` that holds a second, complete tree, `spare/` (the
+//! previous site), a [`Record`] of the live tree (every file with its size
+//! and SHA-256, and the fingerprints of the units, awards, that made them),
+//! and a [`Sibling`] claim: the paths where the spare differs from the live
+//! tree. Unchanged files are shared by both trees as hard links, so the
+//! second tree costs directory entries, not bytes.
 //!
 //! A build compares every file it makes with the record of `public/`:
 //!
 //! - nothing differs: nothing is written, not even the record;
 //! - something differs: `spare/` (which nobody serves) is brought to exactly
 //!   the new site: changed files are written there (never into a file shared
-//!   with `public/`: the old link is removed first), unchanged files that
-//!   `spare/` lacks are linked from `public/`, files the new site does not
-//!   have are removed; then `spare/` and `public/` are swapped with one
-//!   atomic `renameat2(RENAME_EXCHANGE)`. The old site is the new spare.
+//!   with `public/`: the old link is removed first); then the claim's paths
+//!   and the files the new site no longer has are each linked from
+//!   `public/` or removed, whichever the new site asks (every other path of
+//!   the spare is the live tree's, which the new site kept); then `spare/`
+//!   and `public/` are swapped with one atomic `renameat2(RENAME_EXCHANGE)`.
+//!   The old site is the new spare, and its claim is what this build wrote
+//!   and removed.
 //!
-//! So the work of a build is proportional to what changed (the spare is at
-//! most two builds behind), and a build killed at any moment leaves
-//! `public/` exactly the old site or exactly the new one. Records are named
-//! by the identity of their tree's folder (device, inode, modification
-//! time), which survives the swap, so nothing needs to be rewritten after
-//! it; a record whose tree was changed by anything but Rosette (a folder
-//! replaced, a file added at the top) no longer matches and is ignored, and
-//! the state folder can be deleted at any time: the next build is then a
-//! full one.
+//! So the work of a build is proportional to what changed in the last two
+//! builds, and a build killed at any moment leaves `public/` exactly the
+//! old site or exactly the new one: the claim is removed before the spare
+//! is touched, and a spare without a claim is made anew (its files linked
+//! from `public/`). Records and claims are named by the identity of their
+//! tree's folder (device, inode, modification time), which survives the
+//! swap, so nothing needs to be rewritten after it; a record or claim whose
+//! tree was changed by anything but Rosette (a folder replaced, a file added
+//! at the top) no longer matches and is ignored, and the state folder can be
+//! deleted at any time: the next build is then a full one.
 //!
 //! Alternatives measured on this project's machines (20,000 awards, 60,000
 //! files, tmpfs): a fresh tree per build (the previous design) costs 1.9 s of
@@ -45,7 +50,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use super::manifest::{self, Digest, Entry, PathMap, Record, TreeId};
+use super::manifest::{self, Digest, Entry, PathMap, Record, Sibling, TreeId};
 use super::{Sink, check_relative};
 
 /// Why the output folder could not be replaced.
@@ -134,6 +139,26 @@ pub fn publish<E>(
     out: &Path,
     build: impl FnOnce(&Staging) -> Result<(), E>,
 ) -> Result<Published, WriteError<E>> {
+    open(out)?.publish(build)
+}
+
+/// An output folder opened for one build: locked against other builds, its
+/// live tree's record read (which a build may do while it plans: decoding
+/// the record of a large site takes a while).
+pub struct Opened {
+    out: PathBuf,
+    state: PathBuf,
+    live_id: Option<TreeId>,
+    live: Record,
+    known: bool,
+    sibling: Option<Sibling>,
+    /// Held until the build is done.
+    _lock: File,
+}
+
+/// Opens `out` for [`Opened::publish`]; refuses a folder Rosette did not
+/// make.
+pub fn open<E>(out: &Path) -> Result<Opened, WriteError<E>> {
     let (parent, name) = split(out)?;
     fs::create_dir_all(&parent).map_err(io_at(&parent))?;
     if out.exists() {
@@ -159,165 +184,183 @@ pub fn publish<E>(
     remove_stale(&parent, &name);
 
     let live_id = TreeId::of(out);
+    let live = live_id.and_then(|id| read_record(&state, id));
+    let known = live.as_ref().is_some_and(|record| !record.files.is_empty());
+    // What the spare holds, as the build that made the live tree left it:
+    // trusted only while the spare is the tree it names, and only with the
+    // live tree's record (it is a difference from that tree).
     let spare_id = TreeId::of(&state.join(SPARE));
-    // Both records at once: the spare's is needed as soon as a file is
-    // written, and decoding each is a good part of a small rebuild.
-    let (live, spare) = rayon::join(
-        || live_id.and_then(|id| read_record(&state, id)),
-        || spare_id.and_then(|id| Some((id, read_record(&state, id)?))),
-    );
-    clean_records(&state, &[live_id, spare_id]);
+    let sibling = live_id
+        .filter(|_| known)
+        .and_then(|id| read_sibling(&state, id))
+        .filter(|claim| Some(claim.tree) == spare_id);
+    clean_state(&state, live_id);
     if let (Some(id), Some(record)) = (live_id, &live) {
         heal_manifest(&state, id, record);
     }
-    let live = live.unwrap_or_default();
-    let inner = Inner {
-        new: manifest::path_map(live.files.len()),
-        units: manifest::path_map(live.units.len()),
-        spare_record: spare,
-        ..Inner::default()
-    };
-    let staging = Staging {
+    Ok(Opened {
         out: out.to_path_buf(),
-        state: state.clone(),
-        spare_path: state.join(SPARE),
-        live,
-        live_known: live_id.is_some(),
-        inner: Mutex::new(inner),
-        kept: super::PerThread::new(),
-    };
-    let built = build(&staging);
-    let Staging {
-        live,
-        inner,
-        spare_path,
-        kept,
-        ..
-    } = staging;
-    let mut inner = inner.into_inner().unwrap_or_else(|p| p.into_inner());
-    for shard in kept.into_values() {
-        inner.new.extend(shard.files);
-        inner.units.extend(shard.units);
-    }
-    if let Err(error) = built {
-        inner.save_spare(&state, &spare_path);
-        return Err(WriteError::Build(error));
-    }
-    let known = live_id.is_some_and(|_| !live.files.is_empty());
-    // A file written into the spare differed from the live tree's.
-    if known && inner.written == 0 && inner.new == live.files {
-        inner.save_spare(&state, &spare_path);
-        if inner.units != live.units
-            && let Some(id) = live_id
-        {
-            // Same files from other fingerprints: remember them, so the
-            // next build can keep those units.
-            let record = Record {
-                files: inner.new,
-                units: inner.units,
-            };
-            write_record(&state, id, &record).map_err(io_at(&state))?;
+        state,
+        live_id,
+        live: live.unwrap_or_default(),
+        known,
+        sibling,
+        _lock: lock,
+    })
+}
+
+impl Opened {
+    /// Runs `build` against a [`Staging`] sink, then makes the output
+    /// folder the new site (see [`publish`]).
+    pub fn publish<E>(
+        self,
+        build: impl FnOnce(&Staging) -> Result<(), E>,
+    ) -> Result<Published, WriteError<E>> {
+        let Opened {
+            out,
+            state,
+            live_id,
+            live,
+            known,
+            sibling,
+            _lock,
+        } = self;
+        let out = out.as_path();
+        let inner = Inner {
+            new: manifest::path_map(live.files.len()),
+            units: manifest::path_map(live.units.len()),
+            sibling,
+            ..Inner::default()
+        };
+        let staging = Staging {
+            out: out.to_path_buf(),
+            state: state.clone(),
+            spare_path: state.join(SPARE),
+            live,
+            live_id,
+            inner: Mutex::new(inner),
+            kept: super::PerThread::new(),
+        };
+        let built = build(&staging);
+        let Staging {
+            live,
+            inner,
+            spare_path,
+            kept,
+            ..
+        } = staging;
+        let mut inner = inner.into_inner().unwrap_or_else(|p| p.into_inner());
+        for shard in kept.into_values() {
+            inner.new.extend(shard.files);
+            inner.units.extend(shard.units);
         }
-        return Ok(Published {
-            files: live.files.len(),
-            ..Published::default()
-        });
+        if let Err(error) = built {
+            inner.save_spare(&state, live_id, &spare_path);
+            return Err(WriteError::Build(error));
+        }
+        // The new site has every file of the live tree when it has as many
+        // besides those it added (at least as many; then one pass finds
+        // which are gone).
+        let gone = if inner.new.len() - inner.added.min(inner.new.len()) == live.files.len() {
+            Vec::new()
+        } else {
+            gone(&live.files, &inner.new)
+        };
+        // Every file that differs from the live tree's, or is new, was written
+        // into the spare: with none written and none gone, the site is the same.
+        if known && inner.written.is_empty() && gone.is_empty() {
+            let files = inner.new.len();
+            if inner.units != live.units
+                && let Some(id) = live_id
+            {
+                // Same files from other fingerprints: remember them, so the
+                // next build can keep those units.
+                let record = Record {
+                    files: inner.new,
+                    units: inner.units,
+                };
+                write_record(&state, id, &record).map_err(io_at(&state))?;
+                super::drop_later((live, record));
+            }
+            return Ok(Published {
+                files,
+                ..Published::default()
+            });
+        }
+        inner.gone = gone;
+        let result = swap_in(out, &state, &spare_path, &live, live_id, known, &mut inner);
+        if result.is_err() {
+            inner.save_spare(&state, live_id, &spare_path);
+        }
+        super::drop_later((live, inner));
+        result
     }
-    let result = swap_in(
-        out,
-        &state,
-        &spare_path,
-        &live,
-        live_id.is_some(),
-        &mut inner,
-    );
-    if result.is_err() {
-        inner.save_spare(&state, &spare_path);
-    }
-    super::drop_later((live, inner));
-    result
+}
+
+/// The paths of `live` that `new` does not have (on every core: tens of
+/// thousands of lookups).
+fn gone(live: &PathMap<Entry>, new: &PathMap<Entry>) -> Vec<Box<str>> {
+    use rayon::prelude::*;
+    let paths: Vec<&Box<str>> = live.keys().collect();
+    paths
+        .par_iter()
+        .filter(|path| !new.contains_key(**path))
+        .map(|path| (*path).clone())
+        .collect()
 }
 
 /// Brings the spare tree to the new site and swaps it in.
+///
+/// The spare is the live tree but for the paths its claim names (or empty,
+/// when it was made anew), and this build wrote every path where the new
+/// site differs from the live tree, so only the claim's paths and the
+/// files that are gone are looked at: each is linked from the live tree if
+/// the new site has it, else removed.
 fn swap_in<E>(
     out: &Path,
     state: &Path,
     spare_path: &Path,
     live: &Record,
-    live_exists: bool,
+    live_id: Option<TreeId>,
+    known: bool,
     inner: &mut Inner,
 ) -> Result<Published, WriteError<E>> {
-    inner.ready(state, spare_path).map_err(io_at(spare_path))?;
+    inner
+        .ready(state, live_id, spare_path)
+        .map_err(io_at(spare_path))?;
     let mut published = Published {
         changed: true,
-        written: inner.written,
+        written: inner.written.len(),
         files: inner.new.len(),
-        deleted: live
-            .files
-            .keys()
-            .filter(|path| !inner.new.contains_key(*path))
-            .count(),
+        deleted: inner.gone.len(),
         ..Published::default()
     };
-    let Inner { new, spare, .. } = inner;
-    let spare_files = spare.as_mut().ok_or_else(|| WriteError::Io {
-        path: spare_path.to_path_buf(),
-        error: io::Error::other("spare tree not ready"),
-    })?;
-    // What differs between the spare and the new site, found on every core
-    // (tens of thousands of lookups, each a cache miss or two).
-    let (stale, gone) = {
-        use rayon::prelude::*;
-        let spare_files = &*spare_files;
-        let new = &*new;
-        rayon::join(
-            || {
-                let all: Vec<(&Box<str>, &Entry)> = new.iter().collect();
-                all.par_iter()
-                    .filter(|(path, entry)| spare_files.get(*path) != Some(entry))
-                    .map(|(path, entry)| ((*path).clone(), **entry))
-                    .collect::<Vec<(Box<str>, Entry)>>()
-            },
-            || {
-                let all: Vec<&Box<str>> = spare_files.keys().collect();
-                all.par_iter()
-                    .filter(|path| !new.contains_key(**path))
-                    .map(|path| (*path).clone())
-                    .collect::<Vec<Box<str>>>()
-            },
-        )
+    let written: HashSet<&str, foldhash::fast::RandomState> =
+        inner.written.iter().map(|p| &**p).collect();
+    let mut touch: Vec<&str> = match (&inner.sibling, inner.spare_made) {
+        (Some(claim), false) => claim
+            .paths
+            .iter()
+            .chain(&inner.gone)
+            .map(|p| &**p)
+            .collect(),
+        // An empty spare: every file it lacks.
+        _ => inner.new.keys().map(|p| &**p).collect(),
     };
-    // Unchanged files the spare lacks: linked from the live tree.
-    for (path, entry) in stale {
-        debug_assert_eq!(live.files.get(&path), Some(&entry));
-        let target = spare_path.join(&*path);
-        if spare_files.remove(&path).is_some() {
-            remove_file(&target).map_err(io_at(&target))?;
-        }
-        let source = out.join(&*path);
-        match link(&source, &target) {
-            Ok(()) => {}
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                return Err(WriteError::Stale { path: source });
-            }
-            Err(error) => {
-                return Err(WriteError::Io {
-                    path: target,
-                    error,
-                });
-            }
-        }
-        spare_files.insert(path, entry);
-        published.linked += 1;
-    }
-    // Files the new site does not have, then the folders they leave empty.
+    touch.retain(|path| !written.contains(path));
+    touch.sort_unstable();
+    touch.dedup();
+    let (link, remove): (Vec<&str>, Vec<&str>) = touch
+        .into_iter()
+        .partition(|path| inner.new.contains_key(*path));
+    // Files the new site does not have, then the folders they leave empty
+    // (first: a file may come where one of those folders was).
     let mut folders = Vec::new();
-    for path in gone {
-        let target = spare_path.join(&*path);
-        remove_file(&target).map_err(io_at(&target))?;
-        spare_files.remove(&path);
+    for path in remove {
+        let target = spare_path.join(path);
+        unlink(&target).map_err(io_at(&target))?;
         published.removed += 1;
-        let mut dir = Path::new(&*path).parent();
+        let mut dir = Path::new(path).parent();
         while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
             folders.push(d.to_path_buf());
             dir = d.parent();
@@ -329,6 +372,28 @@ fn swap_in<E>(
         // Fails, as it should, on a folder that still holds files.
         let _ = fs::remove_dir(spare_path.join(dir));
     }
+    // Unchanged files (the live tree's bytes) where the spare differs.
+    for path in link {
+        debug_assert_eq!(live.files.get(path), inner.new.get(path));
+        let target = spare_path.join(path);
+        if !inner.spare_made {
+            unlink(&target).map_err(io_at(&target))?;
+        }
+        let source = out.join(path);
+        match self::link(&source, &target) {
+            Ok(()) => {}
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                return Err(WriteError::Stale { path: source });
+            }
+            Err(error) => {
+                return Err(WriteError::Io {
+                    path: target,
+                    error,
+                });
+            }
+        }
+        published.linked += 1;
+    }
     // The spare is now exactly the new site: record it under its identity,
     // then swap.
     let id = TreeId::of(spare_path).ok_or_else(|| WriteError::Io {
@@ -336,37 +401,43 @@ fn swap_in<E>(
         error: io::Error::other("the spare tree disappeared"),
     })?;
     let record = Record {
-        files: std::mem::take(new),
+        files: std::mem::take(&mut inner.new),
         units: std::mem::take(&mut inner.units),
     };
-    // The spare is the record now: its map goes before the record is
-    // written (a large site's maps are tens of megabytes each). Should
-    // writing fail, the spare is left without a record, which costs the
-    // next build time only.
-    inner.spare = None;
     // The manifest is written at the same time: it names the tree it lists
     // (`manifest.for`), so one written for a tree that was never swapped in
-    // is rewritten by the next build.
+    // is rewritten by the next build. Should writing fail, the spare is
+    // left without a record, which costs the next build time only.
     let (recorded, listed) = rayon::join(
         || write_record(state, id, &record),
         || write_manifest(state, id, &record.files),
     );
     recorded.map_err(io_at(state))?;
     listed.map_err(io_at(state))?;
-    if live_exists {
+    if live_id.is_some() {
         exchange(spare_path, out).map_err(io_at(out))?;
     } else {
         fs::rename(spare_path, out).map_err(io_at(out))?;
     }
-    // The old site is the new spare; one Rosette did not record is garbage
-    // (its record, if it had one, was read when the build started).
-    let old = TreeId::of(spare_path);
-    if live_exists
-        && (live.files.is_empty() || old.is_none_or(|o| !record_path(state, o).is_file()))
-    {
-        let _ = fs::remove_dir_all(spare_path);
+    // The old site is the new spare, and differs from the new site where
+    // this build wrote and where files are gone. One Rosette did not record
+    // is garbage.
+    if live_id.is_some() {
+        match TreeId::of(spare_path).filter(|_| known) {
+            Some(tree) => {
+                let mut paths = std::mem::take(&mut inner.written);
+                paths.append(&mut inner.gone);
+                // Without the claim the next build makes a new spare: slower,
+                // never wrong.
+                let _ = write_sibling(state, id, &Sibling { tree, paths });
+            }
+            None => {
+                let _ = fs::remove_dir_all(spare_path);
+            }
+        }
     }
-    clean_records(state, &[Some(id), TreeId::of(spare_path)]);
+    clean_state(state, Some(id));
+    super::drop_later(record);
     Ok(published)
 }
 
@@ -378,7 +449,7 @@ pub struct Staging {
     state: PathBuf,
     spare_path: PathBuf,
     live: Record,
-    live_known: bool,
+    live_id: Option<TreeId>,
     inner: Mutex<Inner>,
     /// What [`Sink::reuse`] kept and decided, one list per thread, added to
     /// `inner` when the build is done.
@@ -397,71 +468,79 @@ struct Inner {
     /// The new site so far.
     new: PathMap<Entry>,
     units: PathMap<Digest>,
-    /// What the spare tree holds, once it was opened for writing.
-    spare: Option<PathMap<Entry>>,
+    /// How the spare differs from the live tree, as the build that made the
+    /// live tree left it (`None`: not known; the spare is made anew).
+    sibling: Option<Sibling>,
+    /// Whether the spare was opened for writing (its claim removed, or the
+    /// spare made anew).
+    opened: bool,
+    /// Whether the spare was made empty by this build: its folders are then
+    /// made before their first file is opened, else the file is opened first
+    /// ([`create`] makes a folder that is missing).
+    spare_made: bool,
     /// Whether the spare's content is no longer known exactly (a write
     /// failed half-way).
     broken: bool,
-    written: usize,
-    /// The spare tree's record as read when the build started, with the
-    /// tree's identity then.
-    spare_record: Option<(TreeId, Record)>,
-    /// Folders known to exist in the spare tree (relative paths), so a
-    /// file is written with one `open` and no `mkdir`.
+    /// Paths written into the spare: each differs from the live tree's.
+    written: Vec<Box<str>>,
+    /// Paths of the live tree the new site does not have.
+    gone: Vec<Box<str>>,
+    /// Files put that the live tree does not have (at least as many as the
+    /// new site has: a path put twice counts twice).
+    added: usize,
+    /// Folders this build made or wrote into in the spare tree (relative
+    /// paths), so a file is written with one `open` and no `mkdir`.
     folders: HashSet<Box<str>, foldhash::fast::RandomState>,
 }
 
 impl Inner {
-    /// Opens the spare tree for writing: its record if it has one (which is
-    /// removed: a build killed from now on leaves a spare nobody trusts),
-    /// else an empty spare.
-    fn ready(&mut self, state: &Path, spare_path: &Path) -> io::Result<()> {
-        if self.spare.is_some() {
+    /// Opens the spare tree for writing: its claim, if it has one, is
+    /// removed (a build killed from now on leaves a spare nobody trusts);
+    /// else the spare is made anew, empty.
+    fn ready(
+        &mut self,
+        state: &Path,
+        live_id: Option<TreeId>,
+        spare_path: &Path,
+    ) -> io::Result<()> {
+        if self.opened {
             return Ok(());
         }
-        let now = TreeId::of(spare_path);
-        let known = match self.spare_record.take() {
-            Some((id, record)) if Some(id) == now => Some((id, record)),
-            _ => now.and_then(|id| Some((id, read_record(state, id)?))),
-        };
-        let files = match known {
-            Some((id, record)) => {
-                remove_file(&record_path(state, id))?;
-                record.files
+        if self.sibling.is_some() {
+            if let Some(id) = live_id {
+                remove_file(&sibling_path(state, id))?;
             }
-            None => {
-                match fs::remove_dir_all(spare_path) {
-                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                    _ => {}
-                }
-                fs::create_dir(spare_path)?;
-                PathMap::default()
+        } else {
+            match fs::remove_dir_all(spare_path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
             }
-        };
-        self.folders = files
-            .keys()
-            .filter_map(|path| path.rsplit_once('/').map(|(dir, _)| Box::from(dir)))
-            .collect();
-        self.spare = Some(files);
+            fs::create_dir(spare_path)?;
+            self.spare_made = true;
+        }
+        self.opened = true;
         Ok(())
     }
 
-    /// After a failed build: records what the spare holds, so the next
-    /// build can use it (unless a write failed half-way).
-    fn save_spare(&mut self, state: &Path, spare_path: &Path) {
-        let Some(files) = self.spare.take() else {
+    /// After a failed build: claims what the spare holds (it differs from
+    /// the live tree where it did before and where this build wrote or
+    /// removed), so the next build can use it, unless a write failed
+    /// half-way or the spare was made anew.
+    fn save_spare(&mut self, state: &Path, live_id: Option<TreeId>, spare_path: &Path) {
+        if !self.opened || self.broken {
+            return;
+        }
+        let (Some(live), Some(tree), Some(claim)) =
+            (live_id, TreeId::of(spare_path), self.sibling.take())
+        else {
             return;
         };
-        if self.broken {
-            return;
-        }
-        if let Some(id) = TreeId::of(spare_path) {
-            let record = Record {
-                files,
-                units: PathMap::default(),
-            };
-            let _ = write_record(state, id, &record);
-        }
+        let mut paths = claim.paths;
+        paths.extend(self.written.iter().cloned());
+        paths.extend(self.gone.iter().cloned());
+        paths.sort_unstable();
+        paths.dedup();
+        let _ = write_sibling(state, live, &Sibling { tree, paths });
     }
 }
 
@@ -471,26 +550,22 @@ impl Staging {
     }
 
     /// Writes `bytes` at `path` of the spare tree.
-    fn write_spare(&self, path: &str, bytes: &[u8], entry: Entry) -> io::Result<()> {
+    fn write_spare(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let folder = path.rsplit_once('/').map(|(dir, _)| dir);
-        let (existed, folder_known) = {
+        let (made, make_folder) = {
             let mut inner = self.inner();
-            inner.ready(&self.state, &self.spare_path)?;
-            let spare = inner
-                .spare
-                .as_mut()
-                .ok_or_else(|| io::Error::other("no spare"))?;
-            let existed = spare.remove(path).is_some();
-            (existed, folder.is_none_or(|f| inner.folders.contains(f)))
+            inner.ready(&self.state, self.live_id, &self.spare_path)?;
+            let known = folder.is_none_or(|f| inner.folders.contains(f));
+            (inner.spare_made, inner.spare_made && !known)
         };
         let target = self.spare_path.join(path);
         let written = (|| {
-            if existed {
+            if !made {
                 // Never write into the old file: it may be shared with the
                 // live tree.
-                remove_file(&target)?;
+                unlink(&target)?;
             }
-            if !folder_known && let Some(parent) = target.parent() {
+            if make_folder && let Some(parent) = target.parent() {
                 fs::create_dir_all(parent)?;
             }
             create(&target, bytes)
@@ -498,13 +573,12 @@ impl Staging {
         let mut inner = self.inner();
         match written {
             Ok(()) => {
-                if let Some(spare) = inner.spare.as_mut() {
-                    spare.insert(path.into(), entry);
-                }
-                if let Some(folder) = folder.filter(|_| !folder_known) {
+                inner.written.push(path.into());
+                if let Some(folder) = folder
+                    && !inner.folders.contains(folder)
+                {
                     inner.folders.insert(folder.into());
                 }
-                inner.written += 1;
                 Ok(())
             }
             Err(error) => {
@@ -522,7 +596,7 @@ impl Staging {
     /// Whether the previous build's record of the output folder was found
     /// (a build without it writes every file).
     pub fn has_previous(&self) -> bool {
-        self.live_known && !self.live.files.is_empty()
+        self.live_id.is_some() && !self.live.files.is_empty()
     }
 }
 
@@ -530,10 +604,13 @@ impl Sink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         check_relative(path)?;
         let entry = Entry::of(bytes);
-        if self.live.files.get(path) != Some(&entry) {
-            self.write_spare(path, bytes, entry)?;
+        let live = self.live.files.get(path);
+        if live != Some(&entry) {
+            self.write_spare(path, bytes)?;
         }
-        self.inner().new.insert(path.into(), entry);
+        let mut inner = self.inner();
+        inner.added += usize::from(live.is_none());
+        inner.new.insert(path.into(), entry);
         Ok(())
     }
 
@@ -604,19 +681,33 @@ fn write_record(state: &Path, id: TreeId, record: &Record) -> io::Result<()> {
     })
 }
 
-/// Removes the records of trees that are neither of `keep`.
-fn clean_records(state: &Path, keep: &[Option<TreeId>]) {
-    let keep: Vec<PathBuf> = keep
+fn sibling_path(state: &Path, id: TreeId) -> PathBuf {
+    state.join(format!("sibling-{}-{}-{}", id.dev, id.ino, id.mtime))
+}
+
+fn read_sibling(state: &Path, id: TreeId) -> Option<Sibling> {
+    Sibling::decode(&fs::read(sibling_path(state, id)).ok()?)
+}
+
+fn write_sibling(state: &Path, id: TreeId, claim: &Sibling) -> io::Result<()> {
+    write_atomic(&sibling_path(state, id), &claim.encode())
+}
+
+/// Removes the records and claims of trees other than `live`.
+fn clean_state(state: &Path, live: Option<TreeId>) {
+    let keep: Vec<PathBuf> = live
         .iter()
-        .flatten()
-        .map(|id| record_path(state, *id))
+        .flat_map(|id| [record_path(state, *id), sibling_path(state, *id)])
         .collect();
     let Ok(entries) = fs::read_dir(state) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        if name.to_string_lossy().starts_with("record-") && !keep.contains(&entry.path()) {
+        let name = name.to_string_lossy();
+        if (name.starts_with("record-") || name.starts_with("sibling-"))
+            && !keep.contains(&entry.path())
+        {
             let _ = fs::remove_file(entry.path());
         }
     }
@@ -674,6 +765,27 @@ fn replace_file(
         file.sync_data()?;
     }
     fs::rename(&temp, path)
+}
+
+/// Removes the file at `path` of the spare tree, if there is one there: a
+/// folder in its place, or a file in place of one of its folders, is left
+/// for [`create`] and [`link`] to clear.
+fn unlink(path: &Path) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound
+                    | io::ErrorKind::NotADirectory
+                    | io::ErrorKind::IsADirectory
+            ) =>
+        {
+            Ok(())
+        }
+        Err(_) if path.is_dir() => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 fn remove_file(path: &Path) -> io::Result<()> {
@@ -878,6 +990,98 @@ mod tests {
             b"two",
             "the spare is the previous site"
         );
+    }
+
+    #[test]
+    fn many_builds_in_a_row_leave_exactly_each_site_and_the_previous_one_as_spare() {
+        // Files come, change, go, and turn into folders and back; every
+        // fourth build fails half-way. After each good build `public/` is
+        // exactly its site and the spare exactly the site before.
+        const PATHS: [&str; 9] = [
+            "index.html",
+            "a",
+            "a/x",
+            "a/y",
+            "a/y/deep",
+            "b/z",
+            "b/w",
+            "c/d/e",
+            "c",
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let spare = state_dir(&out).unwrap().join(SPARE);
+        let mut seed = 7u32;
+        let mut next = move || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            seed >> 16
+        };
+        let mut previous: Option<BTreeMap<String, Vec<u8>>> = None;
+        for step in 0..60 {
+            let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+            files.insert(".nojekyll".into(), Vec::new());
+            for path in PATHS {
+                let taken = files.keys().any(|p| {
+                    p.starts_with(&format!("{path}/")) || path.starts_with(&format!("{p}/"))
+                });
+                if !taken && next() % 3 != 0 {
+                    files.insert(path.into(), format!("{}", next() % 3).into_bytes());
+                }
+            }
+            let fails = step % 4 == 3;
+            let result = publish(&out, |s| {
+                for (n, (path, bytes)) in files.iter().enumerate() {
+                    if fails {
+                        // Bytes no site has, into the spare, then a failure.
+                        s.put(path, b"half-made").map_err(|e| e.to_string())?;
+                        if n >= files.len() / 2 {
+                            return Err("render failed".to_string());
+                        }
+                        continue;
+                    }
+                    s.put(path, bytes).map_err(|e| e.to_string())?;
+                }
+                if fails {
+                    return Err("render failed".to_string());
+                }
+                Ok(())
+            });
+            match (fails, result) {
+                (true, Err(WriteError::Build(_))) => {
+                    assert_eq!(
+                        Some(tree(&out)),
+                        previous,
+                        "step {step}: a failed build changes nothing"
+                    );
+                }
+                (false, Ok(_)) => {
+                    assert_eq!(tree(&out), files, "step {step}: the site");
+                    if let (Some(before), true) = (&previous, spare.exists()) {
+                        assert_eq!(&tree(&spare), before, "step {step}: the spare");
+                    }
+                    previous = Some(files);
+                }
+                (_, other) => panic!("step {step}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_spare_changed_by_hand_is_made_anew() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        publish(&out, site(&[("a/x", "1"), ("b", "2")])).unwrap();
+        publish(&out, site(&[("a/x", "1"), ("b", "3")])).unwrap();
+        let spare = state_dir(&out).unwrap().join(SPARE);
+        // Anything at the spare's top changes its identity: its claim no
+        // longer holds.
+        fs::write(spare.join("stray"), "x").unwrap();
+        publish(&out, site(&[("a/x", "4"), ("b", "3")])).unwrap();
+        let expected: BTreeMap<String, Vec<u8>> = [(".nojekyll", ""), ("a/x", "4"), ("b", "3")]
+            .iter()
+            .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+            .collect();
+        assert_eq!(tree(&out), expected);
     }
 
     #[test]
