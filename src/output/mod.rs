@@ -196,7 +196,7 @@ impl Sink for Memory {
     fn reuse(&self, unit: &str, fingerprint: &Digest, paths: &[&str]) -> io::Result<bool> {
         let previous = self.previous.as_ref();
         let old = previous.and_then(|p| p.units.get_key_value(unit));
-        let kept: Option<Vec<(Arc<str>, Arc<[u8]>)>> = old
+        let kept = old
             .filter(|(_, print)| *print == fingerprint)
             .and(previous)
             .and_then(|p| {
@@ -206,7 +206,7 @@ impl Sink for Memory {
                         let (path, bytes) = p.files.get_key_value(*path)?;
                         Some((path.clone(), bytes.clone()))
                     })
-                    .collect()
+                    .collect::<Option<Vec<_>>>()
             });
         let unit = old.map_or_else(|| Arc::from(unit), |(unit, _)| unit.clone());
         let mut own = self.kept.mine();
