@@ -38,56 +38,78 @@ use crate::site::view::Signing;
 /// Bump when what a fingerprint covers changes meaning.
 const MEMO_FORMAT: u32 = 5;
 
-/// A SHA-256 that `Debug` values are written into.
-struct Hasher(Sha256);
+/// What a fingerprint is made of, as bytes, then hashed once (small writes
+/// straight into a SHA-256 cost a copy each: most of an award's print).
+/// Every value is written so that fields cannot run into each other: texts
+/// with their length, `Option`s with a tag, the rest in their `Debug` form
+/// (strings in it are quoted and escaped).
+struct Hasher(Vec<u8>);
 
 impl fmt::Write for Hasher {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0.update(s.as_bytes());
+        self.0.extend_from_slice(s.as_bytes());
         Ok(())
     }
 }
 
 impl Hasher {
     fn new(kind: &str) -> Self {
-        let mut hasher = Hasher(Sha256::new());
-        hasher.field("kind", &kind);
-        hasher.field("format", &MEMO_FORMAT);
-        hasher.field("rosette", &env!("CARGO_PKG_VERSION"));
+        let mut hasher = Hasher(Vec::with_capacity(512));
+        hasher.text("kind", Some(kind));
+        hasher.bytes("format", &MEMO_FORMAT.to_le_bytes());
+        hasher.text("rosette", Some(env!("CARGO_PKG_VERSION")));
         hasher
     }
 
-    /// Writes `name=value;` with a length-safe `Debug` form (strings are
-    /// quoted and escaped by `Debug`, so fields cannot run into each other).
+    /// Writes `name=value;` with the value's `Debug` form.
     fn field(&mut self, name: &str, value: &dyn Debug) {
         let _ = write!(self, "{name}={value:?};");
+    }
+
+    /// Writes `name=`, bytes of a fixed width for this name, and `;`.
+    fn bytes(&mut self, name: &str, bytes: &[u8]) {
+        self.0.extend_from_slice(name.as_bytes());
+        self.0.push(b'=');
+        self.0.extend_from_slice(bytes);
+        self.0.push(b';');
     }
 
     /// Writes `name=` and a digest's 32 bytes as they are (its `Debug`
     /// form, a list of numbers, was half the time of an award's print).
     fn digest(&mut self, name: &str, digest: &Digest) {
-        let _ = write!(self, "{name}=");
-        self.0.update(digest);
-        self.0.update(b";");
+        self.bytes(name, digest);
     }
 
-    /// Writes `name=`, then a text as its length and bytes (or `-` for
-    /// none): the award's texts go in as they are, not through `Debug`'s
-    /// escaping, which was most of the time of an award's print.
+    /// Writes `name=`, then `0` for no text or `1`, its length and its
+    /// bytes (not through `Debug`'s escaping, char by char).
     fn text(&mut self, name: &str, text: Option<&str>) {
-        let _ = write!(self, "{name}=");
+        self.0.extend_from_slice(name.as_bytes());
+        self.0.push(b'=');
         match text {
             Some(text) => {
-                self.0.update((text.len() as u64).to_le_bytes());
-                self.0.update(text.as_bytes());
+                self.0.push(b'1');
+                self.0.extend_from_slice(&(text.len() as u64).to_le_bytes());
+                self.0.extend_from_slice(text.as_bytes());
             }
-            None => self.0.update(b"-"),
+            None => self.0.push(b'0'),
         }
-        self.0.update(b";");
+        self.0.push(b';');
+    }
+
+    /// Writes an instant as nanoseconds and offset seconds (the offset
+    /// counts: dates are shown with it), `0` for none.
+    fn moment(&mut self, name: &str, moment: Option<&time::OffsetDateTime>) {
+        let mut bytes = [0u8; 21];
+        if let Some(t) = moment {
+            bytes[0] = b'1';
+            bytes[1..17].copy_from_slice(&t.unix_timestamp_nanos().to_le_bytes());
+            bytes[17..].copy_from_slice(&t.offset().whole_seconds().to_le_bytes());
+        }
+        self.bytes(name, &bytes);
     }
 
     fn finish(self) -> Digest {
-        self.0.finalize().into()
+        Sha256::digest(&self.0).into()
     }
 }
 
@@ -243,16 +265,23 @@ pub(super) fn award(site: &Digest, badge: &Digest, award: &Award, slot: Option<&
     }
     h.text("name", name.as_deref());
     h.text("handle", handle.as_deref());
-    // Instants and offsets as numbers (their `Debug` form was slow); the
-    // offset counts, as dates are shown with it.
-    let moment = |t: &time::OffsetDateTime| (t.unix_timestamp_nanos(), t.offset().whole_seconds());
-    h.field("issued", &moment(issued));
-    h.field("expires", &expires.as_ref().map(moment));
+    h.moment("issued", Some(issued));
+    h.moment("expires", expires.as_ref());
     h.text("narrative", narrative.as_deref());
-    // Most awards have none; `Debug` is fine for the few that do.
-    h.field("evidence", evidence);
-    h.field("revoked", revoked);
-    h.field("slot", &slot);
+    // Most awards have neither; `Debug` is fine for the few that do.
+    if !evidence.is_empty() {
+        h.field("evidence", evidence);
+    }
+    if revoked.is_some() {
+        h.field("revoked", revoked);
+    }
+    let mut place = [0u8; 17];
+    if let Some(Slot { list, index }) = slot {
+        place[0] = b'1';
+        place[1..9].copy_from_slice(&(*list as u64).to_le_bytes());
+        place[9..].copy_from_slice(&(*index as u64).to_le_bytes());
+    }
+    h.bytes("slot", &place);
     h.finish()
 }
 
@@ -295,6 +324,35 @@ mod tests {
         let mut silent = award_.clone();
         silent.narrative = None;
         assert_ne!(award(&s, &b, &told, None), award(&s, &b, &silent, None));
+
+        let mut proven = award_.clone();
+        proven.evidence.push(crate::model::Evidence {
+            url: None,
+            name: Some("Notes".into()),
+            description: None,
+            narrative: None,
+        });
+        assert_ne!(award(&s, &b, &proven, None), base);
+        let mut ending = award_.clone();
+        ending.expires = Some(ending.issued + time::Duration::days(1));
+        assert_ne!(award(&s, &b, &ending, None), base);
+        ending.expires = ending
+            .expires
+            .map(|t| t.to_offset(time::UtcOffset::from_hms(2, 0, 0).unwrap()));
+        assert_ne!(
+            award(&s, &b, &ending, None),
+            award(
+                &s,
+                &b,
+                &{
+                    let mut utc = ending.clone();
+                    utc.expires = utc.expires.map(|t| t.to_offset(time::UtcOffset::UTC));
+                    utc
+                },
+                None
+            ),
+            "the same instant in another offset is shown otherwise"
+        );
 
         let slot = Slot { list: 1, index: 7 };
         assert_ne!(award(&s, &b, award_, Some(&slot)), base);
