@@ -19,7 +19,7 @@ fn main() -> std::process::ExitCode {
 /// output record, rendered pages), and with the small pad the memory went
 /// back to the kernel and returned as fresh zeroed pages: 34,000 page faults
 /// for a 71 MB peak in a one-award rebuild at 20,000 awards, against 20,000
-/// with the pad (0.37 → 0.27 s; a fresh build 1.93 → 1.67 s), for 8–13 MB
+/// with the pad (0.37 → 0.32 s; a fresh build 1.93 → 1.67 s), for 8–13 MB
 /// more at the peak. Only address space is reserved: pages that are never
 /// touched cost nothing.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
