@@ -175,19 +175,7 @@ impl Record {
     /// Decodes a record; `None` when the bytes are not a complete, intact
     /// record of the current version.
     pub fn decode(bytes: &[u8]) -> Option<(TreeId, Record)> {
-        let (body, check) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
-        if Sha256::digest(body).as_slice() != check {
-            return None;
-        }
-        let mut r = Reader(body);
-        if r.take(MAGIC.len())? != MAGIC || r.u32()? != VERSION {
-            return None;
-        }
-        let tree = TreeId {
-            dev: r.u64()?,
-            ino: r.u64()?,
-            mtime: r.u64()?,
-        };
+        let (tree, mut r) = Reader::framed(bytes, MAGIC)?;
         let count = r.count()?;
         let mut files = path_map(count);
         for _ in 0..count {
@@ -241,19 +229,7 @@ impl Sibling {
     }
 
     pub fn decode(bytes: &[u8]) -> Option<Sibling> {
-        let (body, check) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
-        if Sha256::digest(body).as_slice() != check {
-            return None;
-        }
-        let mut r = Reader(body);
-        if r.take(SIBLING_MAGIC.len())? != SIBLING_MAGIC || r.u32()? != VERSION {
-            return None;
-        }
-        let tree = TreeId {
-            dev: r.u64()?,
-            ino: r.u64()?,
-            mtime: r.u64()?,
-        };
+        let (tree, mut r) = Reader::framed(bytes, SIBLING_MAGIC)?;
         let n = usize::try_from(r.u64()?).ok()?;
         // Every path takes at least 4 bytes.
         if n > MAX_ENTRIES || n > r.0.len() / 4 {
@@ -267,6 +243,25 @@ impl Sibling {
 struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
+    /// The body of a record or claim after its header (`magic`, the
+    /// version and the tree), if its final SHA-256 holds.
+    fn framed(bytes: &'a [u8], magic: &[u8]) -> Option<(TreeId, Reader<'a>)> {
+        let (body, check) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
+        if Sha256::digest(body).as_slice() != check {
+            return None;
+        }
+        let mut r = Reader(body);
+        if r.take(magic.len())? != magic || r.u32()? != VERSION {
+            return None;
+        }
+        let tree = TreeId {
+            dev: r.u64()?,
+            ino: r.u64()?,
+            mtime: r.u64()?,
+        };
+        Some((tree, r))
+    }
+
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let (head, rest) = self.0.split_at_checked(n)?;
         self.0 = rest;
