@@ -5,6 +5,11 @@ fn main() -> std::process::ExitCode {
     rosette::cli::main()
 }
 
+/// How far glibc grows each heap, and keeps it when memory is freed (see
+/// [`tune_allocator`]).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const TOP_PAD: libc::c_int = 32 << 20;
+
 /// Fixes glibc malloc's mmap threshold at its default, 128 KiB. Left alone,
 /// glibc raises the threshold to the size of each large block freed (up to
 /// 32 MiB), after which blocks that size come from the heap and stay there
@@ -14,17 +19,17 @@ fn main() -> std::process::ExitCode {
 /// that peaked near 270 MB; fixed, it stays near its live data
 /// (`cargo bench --bench build`, README).
 ///
-/// And grows (and keeps) each heap 64 MiB at a time instead of 128 KiB: a
+/// And grows (and keeps) each heap 32 MiB at a time instead of 128 KiB: a
 /// build allocates and frees tens of megabytes in waves (parsed files, the
 /// output record, rendered pages), and with the small pad the memory went
 /// back to the kernel and returned as fresh zeroed pages: 34,000 page faults
-/// for a 71 MB peak in a one-award rebuild at 20,000 awards, against 20,000
-/// with the pad (0.37 → 0.32 s; a fresh build 1.93 → 1.67 s), for 8–13 MB
-/// more at the peak. Only address space is reserved: pages that are never
-/// touched cost nothing.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-const TOP_PAD: libc::c_int = 64 << 20;
-
+/// for a 71 MB peak in a one-award rebuild at 20,000 awards. With a pad of
+/// 16, 32 or 64 MiB: 24,000, 21,000 and 20,000 faults, and the rebuild
+/// 0.38 s → 0.33–0.36 s (medians of 10 edits, the pads alternating; 32 and
+/// 64 MiB alike; a fresh build 1.93 → 1.67 s), for more memory kept at the
+/// peak: a full build of 100,000 awards 242 MB, 253 MB with 32 MiB, 272 MB
+/// with 64. Only address space is reserved: pages never touched cost
+/// nothing.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn tune_allocator() {
     // SAFETY: `mallopt` only sets an allocator parameter; it is called
