@@ -15,12 +15,13 @@
 //!
 //! Nothing else: `site::pages::award` and `credential::issue` read no
 //! other award, and of other badges only the names of required ones. The
-//! fingerprint is a SHA-256 of exactly those values (an award's texts as
-//! length and bytes, the rest in their `Debug` form), with every struct
-//! taken apart field by field so that a field added to the model must be
-//! placed here (or the build does not compile). Where a value is left out, the comment
-//! says why: the spans and file names of records only locate problems in
-//! reports, and moving the repository changes no output.
+//! fingerprint is a SHA-256 of exactly those values (an award's texts,
+//! instants and slot as tagged bytes, the rest in their `Debug` form), with
+//! every struct taken apart field by field so that a field added to the
+//! model must be placed here (or the build does not compile). Where a value
+//! is left out, the comment says why: the spans and file names of records
+//! only locate problems in reports, and moving the repository changes no
+//! output.
 //!
 //! `ROSETTE_CHECK_REUSE=1` (set by the test suite) makes every kept award
 //! be made again and compared, so a fingerprint that misses a dependency
@@ -66,18 +67,13 @@ impl Hasher {
         let _ = write!(self, "{name}={value:?};");
     }
 
-    /// Writes `name=`, bytes of a fixed width for this name, and `;`.
+    /// Writes `name=`, bytes of a fixed width for this name (a digest's 32
+    /// bytes as they are, not their `Debug` list of numbers), and `;`.
     fn bytes(&mut self, name: &str, bytes: &[u8]) {
         self.0.extend_from_slice(name.as_bytes());
         self.0.push(b'=');
         self.0.extend_from_slice(bytes);
         self.0.push(b';');
-    }
-
-    /// Writes `name=` and a digest's 32 bytes as they are (its `Debug`
-    /// form, a list of numbers, was half the time of an award's print).
-    fn digest(&mut self, name: &str, digest: &Digest) {
-        self.bytes(name, digest);
     }
 
     /// Writes `name=`, then `0` for no text or `1`, its length and its
@@ -223,12 +219,12 @@ pub(super) fn badge(site: &Site, badge: &Badge) -> Digest {
 /// costs a page made again).
 pub(super) fn badge_page(site: &Digest, badges: &[Digest], awards: &[Digest]) -> Digest {
     let mut h = Hasher::new("badge page");
-    h.digest("site", site);
+    h.bytes("site", site);
     for badge in badges {
-        h.digest("badge", badge);
+        h.bytes("badge", badge);
     }
     for award in awards {
-        h.digest("award", award);
+        h.bytes("award", award);
     }
     h.finish()
 }
@@ -252,8 +248,8 @@ pub(super) fn award(site: &Digest, badge: &Digest, award: &Award, slot: Option<&
         handle,
     } = recipient;
     let mut h = Hasher::new("award");
-    h.digest("site", site);
-    h.digest("badge", badge);
+    h.bytes("site", site);
+    h.bytes("badge", badge);
     h.text("id", Some(id));
     match identity {
         Identity::Email(email) => h.text("email", Some(email)),
