@@ -488,8 +488,8 @@ struct Inner {
     /// Files put that the live tree does not have (at least as many as the
     /// new site has: a path put twice counts twice).
     added: usize,
-    /// Folders this build made or wrote into in the spare tree (relative
-    /// paths), so a file is written with one `open` and no `mkdir`.
+    /// Folders this build made in a spare it made anew (relative paths),
+    /// so each later file there is written with one `open` and no `mkdir`.
     folders: HashSet<Box<str>, foldhash::fast::RandomState>,
 }
 
@@ -574,9 +574,7 @@ impl Staging {
         match written {
             Ok(()) => {
                 inner.written.push(path.into());
-                if let Some(folder) = folder
-                    && !inner.folders.contains(folder)
-                {
+                if let Some(folder) = folder.filter(|_| make_folder) {
                     inner.folders.insert(folder.into());
                 }
                 Ok(())
