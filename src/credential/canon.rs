@@ -418,35 +418,9 @@ fn write_quad(text: &mut String, quad: &LexicalQuad, name: &dyn Fn(&str, &mut St
         json_ld::rdf_types::Term::Id(id) => write_id(text, id, name),
         json_ld::rdf_types::Term::Literal(literal) => {
             text.push('"');
-            // Runs between escapes copied whole.
-            let value = literal.value.as_str();
-            let mut from = 0;
-            for (at, b) in value.bytes().enumerate() {
-                let escape = match b {
-                    b'"' => "\\\"",
-                    b'\\' => "\\\\",
-                    b'\n' => "\\n",
-                    b'\r' => "\\r",
-                    _ => continue,
-                };
-                text.push_str(&value[from..at]);
-                text.push_str(escape);
-                from = at + 1;
-            }
-            text.push_str(&value[from..]);
+            write_literal_value(text, literal.value.as_str());
             text.push('"');
-            match &literal.type_ {
-                json_ld::rdf_types::LiteralType::Any(iri) => {
-                    if iri.as_str() != XSD_STRING {
-                        text.push_str("^^");
-                        write_iri(text, iri);
-                    }
-                }
-                json_ld::rdf_types::LiteralType::LangString(tag) => {
-                    text.push('@');
-                    text.push_str(tag.as_str());
-                }
-            }
+            write_literal_type(text, &literal.type_);
         }
     }
     if let Some(g) = g {
@@ -458,8 +432,44 @@ fn write_quad(text: &mut String, quad: &LexicalQuad, name: &dyn Fn(&str, &mut St
 
 const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
 
+/// A literal's value between its quotes, with N-Quads' escapes (runs
+/// between escapes copied whole).
+pub(super) fn write_literal_value(text: &mut String, value: &str) {
+    let mut from = 0;
+    for (at, b) in value.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            _ => continue,
+        };
+        text.push_str(&value[from..at]);
+        text.push_str(escape);
+        from = at + 1;
+    }
+    text.push_str(&value[from..]);
+}
+
+/// What follows a literal's closing quote: `^^<datatype>` unless it is a
+/// plain string, or `@language`.
+pub(super) fn write_literal_type(text: &mut String, type_: &json_ld::rdf_types::LiteralType) {
+    match type_ {
+        json_ld::rdf_types::LiteralType::Any(iri) => {
+            if iri.as_str() != XSD_STRING {
+                text.push_str("^^");
+                write_iri(text, iri);
+            }
+        }
+        json_ld::rdf_types::LiteralType::LangString(tag) => {
+            text.push('@');
+            text.push_str(tag.as_str());
+        }
+    }
+}
+
 /// A subject, object or graph: `<iri>` as it is, or the blank node label.
-fn write_id(text: &mut String, id: &ValidId, name: &dyn Fn(&str, &mut String)) {
+pub(super) fn write_id(text: &mut String, id: &ValidId, name: &dyn Fn(&str, &mut String)) {
     match id {
         ValidId::Iri(iri) => {
             text.push('<');
@@ -491,7 +501,7 @@ const IRI_ESCAPED: [bool; 256] = {
 
 /// A predicate or datatype IRI, with rdf-types' escapes (which a valid IRI
 /// never needs, but the output must be the same).
-fn write_iri(text: &mut String, iri: &IriBuf) {
+pub(super) fn write_iri(text: &mut String, iri: &IriBuf) {
     use std::fmt::Write as _;
     text.push('<');
     if !iri.as_str().bytes().any(|b| IRI_ESCAPED[usize::from(b)]) {

@@ -9,7 +9,10 @@
 //! resulting RDF quads as a template. Any other document of that shape is
 //! canonicalised by putting its strings into the template (literals as they
 //! are, IRIs only when they are absolute `http(s):`, `did:` or `urn:` IRIs) and
-//! running RDFC-1.0 on the result: the expansion is skipped.
+//! running RDFC-1.0 on the result: the expansion is skipped. The template
+//! also keeps its quads as N-Quads lines with holes for the strings, so the
+//! hashing of blank nodes and the sorted output are written straight from
+//! the strings, without building quads (half the time of the quads' way).
 //!
 //! Safety: a template is used only after it reproduced the full JSON-LD path
 //! byte for byte on the document that created it; any value the template
@@ -41,7 +44,7 @@ pub struct ShapeCache<'c> {
     exact: RwLock<HashMap<String, String>>,
     /// IRIs already validated for templates (the issuer, the achievement,
     /// the status list recur in every credential).
-    iris: RwLock<HashMap<Box<str>, IriBuf>>,
+    iris: IriMemo,
 }
 
 /// Documents with at most this many slots are remembered whole.
@@ -53,6 +56,34 @@ const IRIS_MAX: usize = 50_000;
 /// Quads whose parts are either fixed or filled from the document's strings.
 struct Template {
     quads: Vec<Quad<Part, IriBuf, ObjectPart, Part>>,
+    /// The same quads as N-Quads lines to fill in.
+    lines: Lines,
+}
+
+/// A template's quads as the pieces of their N-Quads lines, so a
+/// document's canonical form is written straight from its strings: no
+/// quads are built, no IRI or literal is copied into one.
+struct Lines {
+    lines: Vec<Vec<Piece>>,
+    /// For each blank node, the lines it occurs in, once per occurrence
+    /// (as [`super::canon`]'s first-degree hashing counts them).
+    blanks: Vec<Vec<usize>>,
+    /// The slots that are IRIs somewhere, each checked once.
+    iri_slots: Vec<usize>,
+    /// One more than the highest slot used.
+    slots: usize,
+}
+
+/// One piece of an N-Quads line.
+enum Piece {
+    /// Written as it is (fixed IRIs and literals, spaces, ` .\n`).
+    Text(Box<str>),
+    /// A slot's string as an IRI, between the `<` and `>` of the text.
+    Iri(usize),
+    /// A slot's string as a literal's value, escaped, between quotes.
+    Literal(usize),
+    /// A blank node, by its number in the template.
+    Blank(usize),
 }
 
 enum Part {
@@ -111,8 +142,8 @@ impl<'c> ShapeCache<'c> {
             .ok()
             .and_then(|shapes| shapes.get(&key).cloned());
         match known {
-            Some(Some(template)) => match template.fill(values, &self.iris) {
-                Some(quads) => Ok(normalize(&quads)),
+            Some(Some(template)) => match template.canonical(values, &self.iris) {
+                Some(nquads) => Ok(nquads),
                 None => self.canon.canonicalize(doc),
             },
             Some(None) => self.canon.canonicalize(doc),
@@ -121,6 +152,7 @@ impl<'c> ShapeCache<'c> {
                 let template = self.learn(doc, values.len()).filter(|t| {
                     t.fill(values, &self.iris)
                         .is_some_and(|quads| normalize(&quads) == full)
+                        && t.canonical(values, &self.iris).as_ref() == Some(&full)
                 });
                 if let Ok(mut shapes) = self.shapes.write() {
                     shapes.insert(key, template.map(Arc::new));
@@ -162,8 +194,9 @@ impl<'c> ShapeCache<'c> {
                 };
                 Quad(part(s), p, object, g.map(part))
             })
-            .collect();
-        Some(Template { quads })
+            .collect::<Vec<_>>();
+        let lines = Lines::of(&quads);
+        Some(Template { quads, lines })
     }
 }
 
@@ -176,33 +209,11 @@ impl super::canon::Canonicalize for ShapeCache<'_> {
 impl Template {
     /// The quads of a document with these strings, or `None` when a value
     /// cannot be put into the template safely.
-    fn fill(
-        &self,
-        values: &[&str],
-        iris: &RwLock<HashMap<Box<str>, IriBuf>>,
-    ) -> Option<Vec<LexicalQuad>> {
+    fn fill(&self, values: &[&str], iris: &IriMemo) -> Option<Vec<LexicalQuad>> {
         if values.iter().any(|v| v.chars().any(is_unportable)) {
             return None;
         }
-        let iri = |n: usize| -> Option<IriBuf> {
-            let value = *values.get(n)?;
-            let allowed = ["https://", "http://", "did:", "urn:"]
-                .iter()
-                .any(|s| value.starts_with(s));
-            if !allowed {
-                return None;
-            }
-            if let Some(known) = iris.read().ok().and_then(|i| i.get(value).cloned()) {
-                return Some(known);
-            }
-            let valid = IriBuf::new(value.to_string()).ok()?;
-            if let Ok(mut known) = iris.write()
-                && known.len() < IRIS_MAX
-            {
-                known.insert(value.into(), valid.clone());
-            }
-            Some(valid)
-        };
+        let iri = |n: usize| allowed_iri(values.get(n)?, iris);
         let part = |p: &Part| -> Option<Id> {
             match p {
                 Part::Fixed(id) => Some(id.clone()),
@@ -228,6 +239,231 @@ impl Template {
             })
             .collect()
     }
+}
+
+impl Template {
+    /// RDFC-1.0 canonical N-Quads of the document with these strings, or
+    /// `None` when a value cannot be put into the template safely. Written
+    /// from the lines when first-degree hashes tell every blank node apart
+    /// (what [`super::canon::canonical_nquads`] computes then, byte for
+    /// byte); otherwise through the quads and the complete algorithm.
+    fn canonical(&self, values: &[&str], iris: &IriMemo) -> Option<String> {
+        use sha2::{Digest as _, Sha256};
+        let lines = &self.lines;
+        if values.len() < lines.slots || values.iter().any(|v| v.chars().any(is_unportable)) {
+            return None;
+        }
+        if !lines
+            .iri_slots
+            .iter()
+            .all(|&n| is_allowed_iri(values[n], iris))
+        {
+            return None;
+        }
+        let mut text = String::new();
+        let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut hashes: Vec<([u8; 32], usize)> = Vec::with_capacity(lines.blanks.len());
+        for (blank, occurs) in lines.blanks.iter().enumerate() {
+            text.clear();
+            ranges.clear();
+            for &line in occurs {
+                let start = text.len();
+                lines.write(&mut text, line, values, &|b, text| {
+                    text.push_str(if b == blank { "_:a" } else { "_:z" });
+                });
+                ranges.push(start..text.len());
+            }
+            ranges.sort_unstable_by(|a, b| text[a.clone()].cmp(&text[b.clone()]));
+            let mut hasher = Sha256::new();
+            for range in &ranges {
+                hasher.update(&text.as_bytes()[range.clone()]);
+            }
+            hashes.push((hasher.finalize().into(), blank));
+        }
+        hashes.sort_unstable();
+        if hashes.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+            return self.fill(values, iris).map(|quads| normalize(&quads));
+        }
+        let mut rank = vec![0; hashes.len()];
+        for (n, &(_, blank)) in hashes.iter().enumerate() {
+            rank[blank] = n;
+        }
+        text.clear();
+        ranges.clear();
+        for line in 0..lines.lines.len() {
+            let start = text.len();
+            lines.write(&mut text, line, values, &|b, text| {
+                let _ = write!(text, "_:c14n{}", rank[b]);
+            });
+            ranges.push(start..text.len());
+        }
+        ranges.sort_unstable_by(|a, b| text[a.clone()].cmp(&text[b.clone()]));
+        ranges.dedup_by(|a, b| text[a.clone()] == text[b.clone()]);
+        let mut out = String::with_capacity(text.len());
+        for range in ranges {
+            out.push_str(&text[range]);
+        }
+        Some(out)
+    }
+}
+
+impl Lines {
+    /// The lines of a template's quads, written by the canonicaliser's own
+    /// writers (so fixed parts are byte for byte what it writes).
+    fn of(quads: &[Quad<Part, IriBuf, ObjectPart, Part>]) -> Lines {
+        use super::canon::{write_id, write_iri, write_literal_type, write_literal_value};
+        let mut out = Lines {
+            lines: Vec::with_capacity(quads.len()),
+            blanks: Vec::new(),
+            iri_slots: Vec::new(),
+            slots: 0,
+        };
+        let mut numbers: HashMap<String, usize> = HashMap::new();
+        for (at, Quad(s, p, o, g)) in quads.iter().enumerate() {
+            let mut line = LineWriter::default();
+            let mut id = |line: &mut LineWriter, out: &mut Lines, id: &Id| match id {
+                Id::Blank(blank) => {
+                    let next = numbers.len();
+                    let number = *numbers.entry(blank.as_str().to_owned()).or_insert(next);
+                    if number == out.blanks.len() {
+                        out.blanks.push(Vec::new());
+                    }
+                    out.blanks[number].push(at);
+                    line.piece(Piece::Blank(number));
+                }
+                iri => write_id(line.text(), iri, &|_, _| {}),
+            };
+            let slot = |line: &mut LineWriter, out: &mut Lines, n: usize, iri: bool| {
+                out.slots = out.slots.max(n + 1);
+                if iri {
+                    if !out.iri_slots.contains(&n) {
+                        out.iri_slots.push(n);
+                    }
+                    line.text().push('<');
+                    line.piece(Piece::Iri(n));
+                    line.text().push('>');
+                } else {
+                    line.text().push('"');
+                    line.piece(Piece::Literal(n));
+                    line.text().push('"');
+                }
+            };
+            match s {
+                Part::Fixed(fixed) => id(&mut line, &mut out, fixed),
+                Part::Iri(n) => slot(&mut line, &mut out, *n, true),
+            }
+            line.text().push(' ');
+            write_iri(line.text(), p);
+            line.text().push(' ');
+            match o {
+                ObjectPart::Fixed(Term::Id(fixed)) => id(&mut line, &mut out, fixed),
+                ObjectPart::Fixed(Term::Literal(literal)) => {
+                    let text = line.text();
+                    text.push('"');
+                    write_literal_value(text, literal.value.as_str());
+                    text.push('"');
+                    write_literal_type(text, &literal.type_);
+                }
+                ObjectPart::Iri(n) => slot(&mut line, &mut out, *n, true),
+                ObjectPart::Literal(n, type_) => {
+                    slot(&mut line, &mut out, *n, false);
+                    write_literal_type(line.text(), type_);
+                }
+            }
+            match g {
+                Some(Part::Fixed(fixed)) => {
+                    line.text().push(' ');
+                    id(&mut line, &mut out, fixed);
+                }
+                Some(Part::Iri(n)) => {
+                    line.text().push(' ');
+                    slot(&mut line, &mut out, *n, true);
+                }
+                None => {}
+            }
+            line.text().push_str(" .\n");
+            out.lines.push(line.finish());
+        }
+        out
+    }
+
+    /// Line `line` with these strings, blank nodes named by `blank`.
+    fn write(
+        &self,
+        text: &mut String,
+        line: usize,
+        values: &[&str],
+        blank: &dyn Fn(usize, &mut String),
+    ) {
+        for piece in &self.lines[line] {
+            match piece {
+                Piece::Text(fixed) => text.push_str(fixed),
+                Piece::Iri(n) => text.push_str(values[*n]),
+                Piece::Literal(n) => super::canon::write_literal_value(text, values[*n]),
+                Piece::Blank(b) => blank(*b, text),
+            }
+        }
+    }
+}
+
+/// Collects a line's pieces, runs of fixed text joined.
+#[derive(Default)]
+struct LineWriter {
+    pieces: Vec<Piece>,
+    text: String,
+}
+
+impl LineWriter {
+    /// Where fixed text goes.
+    fn text(&mut self) -> &mut String {
+        &mut self.text
+    }
+
+    fn piece(&mut self, piece: Piece) {
+        self.flush();
+        self.pieces.push(piece);
+    }
+
+    fn flush(&mut self) {
+        if !self.text.is_empty() {
+            let text = std::mem::take(&mut self.text);
+            self.pieces.push(Piece::Text(text.into_boxed_str()));
+        }
+    }
+
+    fn finish(mut self) -> Vec<Piece> {
+        self.flush();
+        self.pieces
+    }
+}
+
+/// The IRIs a template has taken, validated once each.
+type IriMemo = RwLock<HashMap<Box<str>, IriBuf>>;
+
+/// `value` as an IRI a template may take: an absolute `http(s):`, `did:`
+/// or `urn:` IRI, valid (remembered in `iris`).
+fn allowed_iri(value: &str, iris: &IriMemo) -> Option<IriBuf> {
+    let allowed = ["https://", "http://", "did:", "urn:"]
+        .iter()
+        .any(|s| value.starts_with(s));
+    if !allowed {
+        return None;
+    }
+    if let Some(known) = iris.read().ok().and_then(|i| i.get(value).cloned()) {
+        return Some(known);
+    }
+    let valid = IriBuf::new(value.to_string()).ok()?;
+    if let Ok(mut known) = iris.write()
+        && known.len() < IRIS_MAX
+    {
+        known.insert(value.into(), valid.clone());
+    }
+    Some(valid)
+}
+
+/// [`allowed_iri`] without copying one already remembered.
+fn is_allowed_iri(value: &str, iris: &IriMemo) -> bool {
+    iris.read().is_ok_and(|i| i.contains_key(value)) || allowed_iri(value, iris).is_some()
 }
 
 fn normalize(quads: &[LexicalQuad]) -> String {
@@ -441,6 +677,33 @@ mod tests {
             shapes.values().all(Option::is_some),
             "the proof configuration's shape has a template"
         );
+    }
+
+    #[test]
+    fn strings_that_make_two_blank_nodes_alike_give_what_the_full_path_gives() {
+        let canon = Canonicalizer::new().unwrap();
+        let cache = ShapeCache::new(&canon);
+        let with_alignments = |first: &str, second: &str| {
+            let mut doc = credential("Ada", 0, "https://a.example/");
+            doc["credentialSubject"]["achievement"]["alignment"] = json!([
+                {"type": ["Alignment"], "targetName": first, "targetUrl": "https://t.example/"},
+                {"type": ["Alignment"], "targetName": second, "targetUrl": "https://t.example/"},
+            ]);
+            doc
+        };
+        // Learnt from two different alignments, then used with two equal
+        // ones: their blank nodes have the same first-degree hash.
+        for (first, second) in [("one", "two"), ("same", "same"), ("b", "a")] {
+            let doc = with_alignments(first, second);
+            assert_eq!(
+                cache.canonicalize(&doc).unwrap(),
+                canon.canonicalize(&doc).unwrap(),
+                "{first} {second}"
+            );
+        }
+        let shapes = cache.shapes.read().unwrap();
+        assert_eq!(shapes.len(), 1);
+        assert!(shapes.values().all(Option::is_some));
     }
 
     #[test]
