@@ -122,9 +122,18 @@ pub struct Snapshot {
 pub struct Memory {
     next: Mutex<Snapshot>,
     previous: Option<Arc<Snapshot>>,
-    /// What [`Sink::reuse`] kept, one snapshot per thread (a lock shared by
-    /// every award made threads wait on each other), merged at the end.
-    kept: PerThread<Snapshot>,
+    /// What [`Sink::reuse`] kept, one list per thread (a lock shared by
+    /// every award made threads wait on each other), put into the snapshot
+    /// at the end: lists, so that each kept path is hashed once more, not
+    /// twice (a map per thread hashed it again to merge).
+    kept: PerThread<Kept>,
+}
+
+/// Kept files and units, in the order they were kept.
+#[derive(Debug, Default)]
+struct Kept {
+    files: Vec<(Arc<str>, Arc<[u8]>)>,
+    units: Vec<(Arc<str>, Digest)>,
 }
 
 impl Default for Memory {
@@ -153,7 +162,10 @@ impl Memory {
             .next
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        for shard in self.kept.into_values() {
+        let kept: Vec<Kept> = self.kept.into_values().collect();
+        next.files.reserve(kept.iter().map(|k| k.files.len()).sum());
+        next.units.reserve(kept.iter().map(|k| k.units.len()).sum());
+        for shard in kept {
             next.files.extend(shard.files);
             next.units.extend(shard.units);
         }
@@ -196,25 +208,24 @@ impl Sink for Memory {
     fn reuse(&self, unit: &str, fingerprint: &Digest, paths: &[&str]) -> io::Result<bool> {
         let previous = self.previous.as_ref();
         let old = previous.and_then(|p| p.units.get_key_value(unit));
-        let kept = old
-            .filter(|(_, print)| *print == fingerprint)
-            .and(previous)
-            .and_then(|p| {
-                paths
-                    .iter()
-                    .map(|path| {
-                        let (path, bytes) = p.files.get_key_value(*path)?;
-                        Some((path.clone(), bytes.clone()))
-                    })
-                    .collect::<Option<Vec<_>>>()
-            });
         let unit = old.map_or_else(|| Arc::from(unit), |(unit, _)| unit.clone());
+        let same = old.is_some_and(|(_, print)| print == fingerprint);
         let mut own = self.kept.mine();
-        own.units.insert(unit, *fingerprint);
-        let Some(kept) = kept else {
+        own.units.push((unit, *fingerprint));
+        let (Some(previous), true) = (previous, same) else {
             return Ok(false);
         };
-        own.files.extend(kept);
+        // All of the unit's files, or none.
+        let before = own.files.len();
+        for path in paths {
+            match previous.files.get_key_value(*path) {
+                Some((path, bytes)) => own.files.push((path.clone(), bytes.clone())),
+                None => {
+                    own.files.truncate(before);
+                    return Ok(false);
+                }
+            }
+        }
         Ok(true)
     }
 
