@@ -11,6 +11,9 @@
 
 use std::collections::BTreeMap;
 
+/// A set of ids with a fast hasher (the ids are not secret).
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
+
 use sha2::{Digest, Sha256};
 
 use crate::model::{LIST_LOAD, LIST_SIZE, Site, Slot};
@@ -33,9 +36,13 @@ pub fn assign(site: &Site, locked: &BTreeMap<String, Slot>) -> BTreeMap<String, 
         }
         *load.entry(slot.list).or_default() += 1;
     }
+    // The lock's ids in a hash set: one lookup per award of the site, where
+    // the B-tree compared a dozen ids each (10 ms at 20,000 awards, on
+    // every rebuild of `serve`).
+    let locked_ids: HashSet<&str> = locked.keys().map(String::as_str).collect();
     let mut new: Vec<(time::OffsetDateTime, &str)> = site
         .awards()
-        .filter(|(_, a)| !locked.contains_key(&a.id))
+        .filter(|(_, a)| !locked_ids.contains(a.id.as_str()))
         .map(|(_, a)| (a.issued, a.id.as_str()))
         .collect();
     new.sort();
@@ -45,8 +52,7 @@ pub fn assign(site: &Site, locked: &BTreeMap<String, Slot>) -> BTreeMap<String, 
     // looked up only when the counts say it holds others.
     let mut slots = locked.clone();
     if site.award_count() - new.len() != locked.len() {
-        let site_ids: std::collections::HashSet<&str, foldhash::fast::RandomState> =
-            site.awards().map(|(_, a)| a.id.as_str()).collect();
+        let site_ids: HashSet<&str> = site.awards().map(|(_, a)| a.id.as_str()).collect();
         slots.retain(|id, _| site_ids.contains(id.as_str()));
     }
     let mut list = load.keys().max().copied().unwrap_or(1);
