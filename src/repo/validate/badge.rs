@@ -99,11 +99,26 @@ pub(super) fn badges(
     }
     let mut out: Vec<Badge> = badges.into_values().collect();
     for badge in &mut out {
-        badge
-            .awards
-            .sort_by(|a, b| (a.issued, &a.id).cmp(&(b.issued, &b.id)));
+        by_issue(&mut badge.awards);
     }
     out
+}
+
+/// Sorts awards by the instant of issue, then id (stable). The instants are
+/// worked out once: comparing two dates with offsets converts both.
+fn by_issue(awards: &mut Vec<Award>) {
+    let mut order: Vec<(i128, &str, usize)> = awards
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.issued.unix_timestamp_nanos(), a.id.as_str(), i))
+        .collect();
+    order.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    if order.iter().enumerate().all(|(at, &(_, _, i))| at == i) {
+        return;
+    }
+    let order: Vec<usize> = order.into_iter().map(|(_, _, i)| i).collect();
+    let mut taken: Vec<Option<Award>> = awards.drain(..).map(Some).collect();
+    awards.extend(order.into_iter().filter_map(|i| taken[i].take()));
 }
 
 fn badge(
@@ -862,4 +877,57 @@ fn evidence(
         description,
         narrative,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Identity, Recipient};
+    use time::macros::datetime;
+
+    fn award(id: &str, issued: time::OffsetDateTime) -> Award {
+        Award {
+            id: id.into(),
+            recipient: Recipient {
+                identity: Identity::Did("did:key:z6Mk".into()),
+                name: None,
+                handle: None,
+            },
+            issued,
+            expires: None,
+            narrative: None,
+            evidence: Vec::new(),
+            revoked: None,
+            file: "badges/b.toml".into(),
+            spans: Default::default(),
+        }
+    }
+
+    #[test]
+    fn awards_are_ordered_by_the_instant_of_issue_then_id_whatever_the_offsets() {
+        let mut awards = vec![
+            award("d", datetime!(2026-03-01 10:00 +02:00)),
+            award("c", datetime!(2026-03-01 08:00 UTC)),
+            award("b", datetime!(2026-03-01 09:00 +01:00)),
+            award("a", datetime!(2026-02-28 23:30 -01:00)),
+            award("a", datetime!(2026-01-01 00:00 UTC)),
+            award("e", datetime!(2025-12-31 23:00 -02:00)),
+        ];
+        let mut expected = awards.clone();
+        expected.sort_by(|a, b| (a.issued, &a.id).cmp(&(b.issued, &b.id)));
+        by_issue(&mut awards);
+        let ids = |list: &[Award]| {
+            list.iter()
+                .map(|a| format!("{} {}", a.id, a.issued))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&awards), ids(&expected));
+        // 23:30 at -01:00 is after midnight UTC; 08:00 UTC three ways goes by
+        // id, and the offsets are kept.
+        assert_eq!(
+            awards.iter().map(|a| a.id.as_str()).collect::<String>(),
+            "aeabcd"
+        );
+        assert_eq!(awards[3].issued.offset().whole_hours(), 1);
+    }
 }
