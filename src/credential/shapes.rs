@@ -42,16 +42,13 @@ pub struct ShapeCache<'c> {
     /// Canonical forms of small documents seen before, whole: proof
     /// configurations repeat for every award issued at the same moment.
     exact: RwLock<HashMap<String, String>>,
-    /// IRIs already validated for templates (the issuer, the achievement,
-    /// the status list recur in every credential).
-    iris: IriMemo,
 }
 
 /// Documents with at most this many slots are remembered whole.
 const EXACT_SLOTS: usize = 8;
-/// Bounds on the two memos (beyond them, nothing more is remembered).
+/// Bound on the memo of whole documents (beyond it, nothing more is
+/// remembered).
 const EXACT_MAX: usize = 20_000;
-const IRIS_MAX: usize = 50_000;
 
 /// Quads whose parts are either fixed or filled from the document's strings.
 struct Template {
@@ -103,7 +100,6 @@ impl<'c> ShapeCache<'c> {
             canon,
             shapes: RwLock::new(HashMap::new()),
             exact: RwLock::new(HashMap::new()),
-            iris: RwLock::new(HashMap::new()),
         }
     }
 
@@ -142,7 +138,7 @@ impl<'c> ShapeCache<'c> {
             .ok()
             .and_then(|shapes| shapes.get(&key).cloned());
         match known {
-            Some(Some(template)) => match template.canonical(values, &self.iris) {
+            Some(Some(template)) => match template.canonical(values) {
                 Some(nquads) => Ok(nquads),
                 None => self.canon.canonicalize(doc),
             },
@@ -150,9 +146,9 @@ impl<'c> ShapeCache<'c> {
             None => {
                 let full = self.canon.canonicalize(doc)?;
                 let template = self.learn(doc, values.len()).filter(|t| {
-                    t.fill(values, &self.iris)
+                    t.fill(values)
                         .is_some_and(|quads| normalize(&quads) == full)
-                        && t.canonical(values, &self.iris).as_ref() == Some(&full)
+                        && t.canonical(values).as_ref() == Some(&full)
                 });
                 if let Ok(mut shapes) = self.shapes.write() {
                     shapes.insert(key, template.map(Arc::new));
@@ -209,11 +205,17 @@ impl super::canon::Canonicalize for ShapeCache<'_> {
 impl Template {
     /// The quads of a document with these strings, or `None` when a value
     /// cannot be put into the template safely.
-    fn fill(&self, values: &[&str], iris: &IriMemo) -> Option<Vec<LexicalQuad>> {
+    fn fill(&self, values: &[&str]) -> Option<Vec<LexicalQuad>> {
         if values.iter().any(|v| v.chars().any(is_unportable)) {
             return None;
         }
-        let iri = |n: usize| allowed_iri(values.get(n)?, iris);
+        let iri = |n: usize| {
+            let value = *values.get(n)?;
+            if !is_allowed_iri(value) {
+                return None;
+            }
+            IriBuf::new(value.to_owned()).ok()
+        };
         let part = |p: &Part| -> Option<Id> {
             match p {
                 Part::Fixed(id) => Some(id.clone()),
@@ -247,17 +249,13 @@ impl Template {
     /// from the lines when first-degree hashes tell every blank node apart
     /// (what [`super::canon::canonical_nquads`] computes then, byte for
     /// byte); otherwise through the quads and the complete algorithm.
-    fn canonical(&self, values: &[&str], iris: &IriMemo) -> Option<String> {
+    fn canonical(&self, values: &[&str]) -> Option<String> {
         use sha2::{Digest as _, Sha256};
         let lines = &self.lines;
         if values.len() < lines.slots || values.iter().any(|v| v.chars().any(is_unportable)) {
             return None;
         }
-        if !lines
-            .iri_slots
-            .iter()
-            .all(|&n| is_allowed_iri(values[n], iris))
-        {
+        if !lines.iri_slots.iter().all(|&n| is_allowed_iri(values[n])) {
             return None;
         }
         let mut text = String::new();
@@ -282,7 +280,7 @@ impl Template {
         }
         hashes.sort_unstable();
         if hashes.windows(2).any(|pair| pair[0].0 == pair[1].0) {
-            return self.fill(values, iris).map(|quads| normalize(&quads));
+            return self.fill(values).map(|quads| normalize(&quads));
         }
         let mut rank = vec![0; hashes.len()];
         for (n, &(_, blank)) in hashes.iter().enumerate() {
@@ -437,33 +435,13 @@ impl LineWriter {
     }
 }
 
-/// The IRIs a template has taken, validated once each.
-type IriMemo = RwLock<HashMap<Box<str>, IriBuf>>;
-
-/// `value` as an IRI a template may take: an absolute `http(s):`, `did:`
-/// or `urn:` IRI, valid (remembered in `iris`).
-fn allowed_iri(value: &str, iris: &IriMemo) -> Option<IriBuf> {
+/// Whether a template may take `value` as an IRI: an absolute `http(s):`,
+/// `did:` or `urn:` IRI, and valid (checked in place, without a copy).
+fn is_allowed_iri(value: &str) -> bool {
     let allowed = ["https://", "http://", "did:", "urn:"]
         .iter()
         .any(|s| value.starts_with(s));
-    if !allowed {
-        return None;
-    }
-    if let Some(known) = iris.read().ok().and_then(|i| i.get(value).cloned()) {
-        return Some(known);
-    }
-    let valid = IriBuf::new(value.to_string()).ok()?;
-    if let Ok(mut known) = iris.write()
-        && known.len() < IRIS_MAX
-    {
-        known.insert(value.into(), valid.clone());
-    }
-    Some(valid)
-}
-
-/// [`allowed_iri`] without copying one already remembered.
-fn is_allowed_iri(value: &str, iris: &IriMemo) -> bool {
-    iris.read().is_ok_and(|i| i.contains_key(value)) || allowed_iri(value, iris).is_some()
+    allowed && json_ld::rdf_types::Iri::new(value).is_ok()
 }
 
 fn normalize(quads: &[LexicalQuad]) -> String {
@@ -719,6 +697,17 @@ mod tests {
             cache.canonicalize(&relative),
             Err(CanonError::RelativeIri { .. })
         ));
+        // A string that starts like an IRI but is not one is not put into
+        // the template: both ways give the same answer.
+        for url in ["https://a b.example/", "https://[bad/", "http://x.example/%zz", "urn:"] {
+            let doc = credential("Ada", 1, url);
+            let (cached, full) = (cache.canonicalize(&doc), canon.canonicalize(&doc));
+            match (&cached, &full) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{url}"),
+                (Err(_), Err(_)) => {}
+                _ => panic!("{url}: {cached:?} but {full:?}"),
+            }
+        }
         // So is a control character.
         let tab = credential("A\tB", 1, "https://a.example/");
         assert!(matches!(
