@@ -398,6 +398,12 @@ fn sorted_lines<Q: std::borrow::Borrow<LexicalQuad>>(
         write_quad(&mut text, quad.borrow(), name);
         lines.push(start..text.len());
     }
+    sorted_unique(&text, lines)
+}
+
+/// The `lines` of `text` (ranges of it), sorted by code point, without
+/// duplicates, joined.
+pub(super) fn sorted_unique(text: &str, mut lines: Vec<std::ops::Range<usize>>) -> String {
     lines.sort_unstable_by(|a, b| text[a.clone()].cmp(&text[b.clone()]));
     lines.dedup_by(|a, b| text[a.clone()] == text[b.clone()]);
     let mut out = String::with_capacity(text.len());

@@ -430,29 +430,40 @@ impl Identity {
 }
 
 #[cfg(test)]
+impl Award {
+    /// An award for tests: issued then to a `did:key`, nothing optional.
+    pub(crate) fn for_tests(id: &str, issued: time::OffsetDateTime) -> Award {
+        Award {
+            id: id.into(),
+            recipient: Recipient {
+                identity: Identity::Did("did:key:z6Mk".into()),
+                name: None,
+                handle: None,
+            },
+            issued,
+            expires: None,
+            narrative: None,
+            evidence: Vec::new(),
+            revoked: None,
+            file: "badges/b.toml".into(),
+            spans: FieldSpans::new(),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
     fn award(id: &str, identity: Identity, revoked: bool) -> Award {
         let at = time::OffsetDateTime::UNIX_EPOCH;
-        Award {
-            id: id.into(),
-            recipient: Recipient {
-                identity,
-                name: None,
-                handle: None,
-            },
-            issued: at,
-            expires: None,
-            narrative: None,
-            evidence: Vec::new(),
-            revoked: revoked.then(|| Revocation {
-                on: at,
-                reason: "r".into(),
-            }),
-            file: String::new(),
-            spans: FieldSpans::new(),
-        }
+        let mut award = Award::for_tests(id, at);
+        award.recipient.identity = identity;
+        award.revoked = revoked.then(|| Revocation {
+            on: at,
+            reason: "r".into(),
+        });
+        award
     }
 
     fn badge(slug: &str, awards: Vec<Award>) -> Badge {

@@ -92,21 +92,7 @@ mod tests {
     fn site(awards: impl Iterator<Item = (String, time::OffsetDateTime)>) -> Site {
         use crate::model::*;
         let awards = awards
-            .map(|(id, issued)| Award {
-                id,
-                recipient: Recipient {
-                    identity: Identity::Did("did:key:z6Mk".into()),
-                    name: None,
-                    handle: None,
-                },
-                issued,
-                expires: None,
-                narrative: None,
-                evidence: Vec::new(),
-                revoked: None,
-                file: "badges/b.toml".into(),
-                spans: Default::default(),
-            })
+            .map(|(id, issued)| Award::for_tests(&id, issued))
             .collect();
         Site {
             base_url: "https://example.org/".into(),

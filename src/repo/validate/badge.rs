@@ -882,25 +882,10 @@ fn evidence(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Identity, Recipient};
     use time::macros::datetime;
 
     fn award(id: &str, issued: time::OffsetDateTime) -> Award {
-        Award {
-            id: id.into(),
-            recipient: Recipient {
-                identity: Identity::Did("did:key:z6Mk".into()),
-                name: None,
-                handle: None,
-            },
-            issued,
-            expires: None,
-            narrative: None,
-            evidence: Vec::new(),
-            revoked: None,
-            file: "badges/b.toml".into(),
-            spans: Default::default(),
-        }
+        Award::for_tests(id, issued)
     }
 
     #[test]
