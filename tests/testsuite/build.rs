@@ -290,6 +290,15 @@ fn hostile_text_is_escaped_everywhere() {
         );
     }
     assert!(all.contains("Tom &amp; Jerry"));
+    // Autoescape writes each of the five characters as HTML does, quotes
+    // included (a text may land in an attribute).
+    assert!(
+        all.contains(
+            "B1 &lt;script&gt;alert(1)&lt;/script&gt; &quot;onmouseover=&quot;alert(2)&quot; \
+             &#39;x&#39; Tom &amp; Jerry"
+        ),
+        "the badge name, escaped by autoescape"
+    );
 }
 
 /// The build never reads the clock: award pages state dates, never
