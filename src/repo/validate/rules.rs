@@ -162,8 +162,14 @@ pub fn email(value: &str) -> Result<(), String> {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !value
-            .contains(|c: char| c.is_whitespace() || c.is_control() || "<>\"(),;:[]\\".contains(c))
+        && !value.contains(|c: char| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(
+                    c,
+                    '<' | '>' | '"' | '(' | ')' | ',' | ';' | ':' | '[' | ']' | '\\'
+                )
+        })
         && !local.contains('@');
     if ok { Ok(()) } else { Err(expected.into()) }
 }
@@ -441,6 +447,11 @@ mod tests {
         ] {
             assert!(email(bad).is_err(), "{bad}");
         }
+        for c in "<>\"(),;:[]\\\t\u{7f}".chars() {
+            let bad = format!("a{c}b@example.org");
+            assert!(email(&bad).is_err(), "{bad:?}");
+        }
+        assert!(email("a.b+c@example.org").is_ok());
         let hash = format!("sha256${}", "AB".repeat(32));
         assert_eq!(
             email_hash(&hash).unwrap(),
