@@ -324,10 +324,10 @@ pub(crate) fn canonical_nquads(quads: &[LexicalQuad]) -> String {
 /// RDFC-1.0 when first-degree hashes tell every blank node apart; `None`
 /// when two blank nodes share a hash.
 fn first_degree_only(quads: &[LexicalQuad]) -> Option<String> {
-    use sha2::{Digest as _, Sha256};
-    // Blank node → the quads it occurs in, once per occurrence (subject,
-    // object, graph), as ssi-rdf counts them.
-    let mut touching: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Blank node → its number, and the quads it occurs in, once per
+    // occurrence (subject, object, graph), as ssi-rdf counts them.
+    let mut numbers: HashMap<&str, usize> = HashMap::new();
+    let mut occurs: Vec<Vec<usize>> = Vec::new();
     for (i, Quad(s, _, o, g)) in quads.iter().enumerate() {
         let object = match o {
             json_ld::rdf_types::Term::Id(id) => Some(id),
@@ -335,42 +335,74 @@ fn first_degree_only(quads: &[LexicalQuad]) -> Option<String> {
         };
         for id in [Some(s), object, g.as_ref()].into_iter().flatten() {
             if let ValidId::Blank(blank) = id {
-                touching.entry(blank.as_str()).or_default().push(i);
+                let next = numbers.len();
+                let number = *numbers.entry(blank.as_str()).or_insert(next);
+                if number == occurs.len() {
+                    occurs.push(Vec::new());
+                }
+                occurs[number].push(i);
             }
         }
     }
-    let mut hashes: Vec<([u8; 32], &str)> = Vec::with_capacity(touching.len());
-    let mut lines: Vec<String> = Vec::new();
-    for (&label, indices) in &touching {
-        lines.clear();
-        for &i in indices {
-            let mut line = String::new();
-            let name = |b: &str, text: &mut String| {
-                text.push_str(if b == label { "_:a" } else { "_:z" });
-            };
-            write_quad(&mut line, &quads[i], &name);
-            lines.push(line);
+    first_degree(&occurs, quads.len(), &|text, i, blank| {
+        write_quad(text, &quads[i], &|label, text| blank(numbers[label], text));
+    })
+}
+
+/// Writes line `n` into `text` with each blank node `b` written by
+/// `name(b, text)`: `write(text, n, name)`.
+pub(super) type WriteLine<'w> = dyn Fn(&mut String, usize, &dyn Fn(usize, &mut String)) + 'w;
+
+/// RDFC-1.0 over `lines` lines when first-degree hashes tell every blank
+/// node apart (§4.4.3 step 5: the canonical labels are the hashes' order),
+/// `None` when two blank nodes share a hash. Blank node `b` occurs in the
+/// lines `occurs[b]`, once per occurrence; `write(text, line, name)` writes
+/// a line with each blank node written by `name(b, text)`.
+pub(super) fn first_degree(
+    occurs: &[Vec<usize>],
+    lines: usize,
+    write: &WriteLine<'_>,
+) -> Option<String> {
+    use sha2::{Digest as _, Sha256};
+    let mut text = String::new();
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut hashes: Vec<([u8; 32], usize)> = Vec::with_capacity(occurs.len());
+    for (blank, lines) in occurs.iter().enumerate() {
+        text.clear();
+        ranges.clear();
+        for &line in lines {
+            let start = text.len();
+            write(&mut text, line, &|b, text| {
+                text.push_str(if b == blank { "_:a" } else { "_:z" });
+            });
+            ranges.push(start..text.len());
         }
-        lines.sort_unstable();
+        ranges.sort_unstable_by(|a, b| text[a.clone()].cmp(&text[b.clone()]));
         let mut hasher = Sha256::new();
-        for line in &lines {
-            hasher.update(line.as_bytes());
+        for range in &ranges {
+            hasher.update(&text.as_bytes()[range.clone()]);
         }
-        hashes.push((hasher.finalize().into(), label));
+        hashes.push((hasher.finalize().into(), blank));
     }
     // Code point order of the hexadecimal hashes is the order of the bytes.
     hashes.sort_unstable();
     if hashes.windows(2).any(|pair| pair[0].0 == pair[1].0) {
         return None;
     }
-    let canonical: HashMap<&str, String> = hashes
-        .iter()
-        .enumerate()
-        .map(|(n, (_, label))| (*label, format!("_:c14n{n}")))
-        .collect();
-    let name =
-        |b: &str, text: &mut String| text.push_str(canonical.get(b).map_or(b, String::as_str));
-    Some(sorted_lines(quads.iter(), &name))
+    let mut rank = vec![0; hashes.len()];
+    for (n, &(_, blank)) in hashes.iter().enumerate() {
+        rank[blank] = n;
+    }
+    text.clear();
+    ranges.clear();
+    for line in 0..lines {
+        let start = text.len();
+        write(&mut text, line, &|b, text| {
+            let _ = write!(text, "_:c14n{}", rank[b]);
+        });
+        ranges.push(start..text.len());
+    }
+    Some(sorted_unique(&text, ranges))
 }
 
 /// Canonical N-Quads of normalised quads: one line per quad, sorted by code

@@ -250,7 +250,6 @@ impl Template {
     /// (what [`super::canon::canonical_nquads`] computes then, byte for
     /// byte); otherwise through the quads and the complete algorithm.
     fn canonical(&self, values: &[&str]) -> Option<String> {
-        use sha2::{Digest as _, Sha256};
         let lines = &self.lines;
         if values.len() < lines.slots || values.iter().any(|v| v.chars().any(is_unportable)) {
             return None;
@@ -258,44 +257,11 @@ impl Template {
         if !lines.iri_slots.iter().all(|&n| is_allowed_iri(values[n])) {
             return None;
         }
-        let mut text = String::new();
-        let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
-        let mut hashes: Vec<([u8; 32], usize)> = Vec::with_capacity(lines.blanks.len());
-        for (blank, occurs) in lines.blanks.iter().enumerate() {
-            text.clear();
-            ranges.clear();
-            for &line in occurs {
-                let start = text.len();
-                lines.write(&mut text, line, values, &|b, text| {
-                    text.push_str(if b == blank { "_:a" } else { "_:z" });
-                });
-                ranges.push(start..text.len());
-            }
-            ranges.sort_unstable_by(|a, b| text[a.clone()].cmp(&text[b.clone()]));
-            let mut hasher = Sha256::new();
-            for range in &ranges {
-                hasher.update(&text.as_bytes()[range.clone()]);
-            }
-            hashes.push((hasher.finalize().into(), blank));
-        }
-        hashes.sort_unstable();
-        if hashes.windows(2).any(|pair| pair[0].0 == pair[1].0) {
-            return self.fill(values).map(|quads| normalize(&quads));
-        }
-        let mut rank = vec![0; hashes.len()];
-        for (n, &(_, blank)) in hashes.iter().enumerate() {
-            rank[blank] = n;
-        }
-        text.clear();
-        ranges.clear();
-        for line in 0..lines.lines.len() {
-            let start = text.len();
-            lines.write(&mut text, line, values, &|b, text| {
-                let _ = write!(text, "_:c14n{}", rank[b]);
-            });
-            ranges.push(start..text.len());
-        }
-        Some(super::canon::sorted_unique(&text, ranges))
+        let write = |text: &mut String, line: usize, blank: &dyn Fn(usize, &mut String)| {
+            lines.write(text, line, values, blank);
+        };
+        super::canon::first_degree(&lines.blanks, lines.lines.len(), &write)
+            .or_else(|| self.fill(values).map(|quads| normalize(&quads)))
     }
 }
 
