@@ -47,46 +47,48 @@ pub fn did_document(base_url: &str) -> &'static str {
     }
 }
 
+// Paths are joined with `concat` (one exact allocation), not `format!`:
+// the award paths are made for every award of every build.
 pub fn badge_dir(slug: &str) -> String {
-    format!("badges/{slug}/")
+    ["badges/", slug, "/"].concat()
 }
 
 pub fn badge_page(slug: &str) -> String {
-    format!("badges/{slug}/index.html")
+    ["badges/", slug, "/index.html"].concat()
 }
 
 pub fn achievement(slug: &str) -> String {
-    format!("badges/{slug}/achievement.json")
+    ["badges/", slug, "/achievement.json"].concat()
 }
 
 pub fn badge_class(slug: &str) -> String {
-    format!("badges/{slug}/badgeclass.json")
+    ["badges/", slug, "/badgeclass.json"].concat()
 }
 
 /// The badge image; `extension` is `png` or `svg`.
 pub fn badge_image(slug: &str, extension: &str) -> String {
-    format!("badges/{slug}/image.{extension}")
+    ["badges/", slug, "/image.", extension].concat()
 }
 
 /// The badge's 1200×630 social preview (Open Graph / Twitter card image).
 pub fn badge_preview(slug: &str) -> String {
-    format!("badges/{slug}/preview.png")
+    ["badges/", slug, "/preview.png"].concat()
 }
 
 pub fn award_dir(id: &str) -> String {
-    format!("{AWARDS_DIR}{id}/")
+    [AWARDS_DIR, id, "/"].concat()
 }
 
 pub fn award_page(id: &str) -> String {
-    format!("{AWARDS_DIR}{id}/index.html")
+    [AWARDS_DIR, id, "/index.html"].concat()
 }
 
 pub fn credential(id: &str) -> String {
-    format!("{AWARDS_DIR}{id}/{CREDENTIAL_FILE}")
+    [AWARDS_DIR, id, "/", CREDENTIAL_FILE].concat()
 }
 
 pub fn assertion(id: &str) -> String {
-    format!("{AWARDS_DIR}{id}/assertion.json")
+    [AWARDS_DIR, id, "/assertion.json"].concat()
 }
 
 /// Revocation status list number `list` (1-based).
@@ -99,11 +101,11 @@ pub fn status_list(list: usize) -> String {
 }
 
 pub fn page_dir(slug: &str) -> String {
-    format!("pages/{slug}/")
+    ["pages/", slug, "/"].concat()
 }
 
 pub fn page(slug: &str) -> String {
-    format!("pages/{slug}/index.html")
+    ["pages/", slug, "/index.html"].concat()
 }
 
 /// The folder of all portfolios.
@@ -111,11 +113,11 @@ pub const EARNERS_DIR: &str = "earners/";
 
 /// A learner's portfolio: the awards that carry their handle.
 pub fn earner_dir(handle: &str) -> String {
-    format!("{EARNERS_DIR}{handle}/")
+    [EARNERS_DIR, handle, "/"].concat()
 }
 
 pub fn earner_page(handle: &str) -> String {
-    format!("{EARNERS_DIR}{handle}/index.html")
+    [EARNERS_DIR, handle, "/index.html"].concat()
 }
 
 /// Where the pages of a language live: `""` for the site's default
@@ -142,12 +144,12 @@ pub fn translated_achievement(lang: &str, slug: &str) -> String {
 
 /// A file of `site/static/` (`rel` relative to it).
 pub fn static_file(rel: &str) -> String {
-    format!("{STATIC_DIR}{rel}")
+    [STATIC_DIR, rel].concat()
 }
 
 /// The page file of a folder path (`badges/x/` → `badges/x/index.html`).
 pub fn index_of(dir: &str) -> String {
-    format!("{dir}index.html")
+    [dir, "index.html"].concat()
 }
 
 /// How a page at `path` links back to the site root: `""`, `"../"`, ….
