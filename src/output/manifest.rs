@@ -24,7 +24,11 @@ pub type Digest = [u8; 32];
 
 /// A map keyed by paths or unit names of the site (tens of thousands per
 /// build): foldhash, as the keys are Rosette's own, not an attacker's.
-pub type PathMap<V> = HashMap<Box<str>, V, foldhash::fast::RandomState>;
+/// A path (or unit id) of a built site, shared by the maps of the live and
+/// the new site: keeping a file clones a pointer, not its path.
+pub type Key = std::sync::Arc<str>;
+
+pub type PathMap<V> = HashMap<Key, V, foldhash::fast::RandomState>;
 
 /// An empty [`PathMap`] with room for `n` keys.
 pub fn path_map<V>(n: usize) -> PathMap<V> {
@@ -204,7 +208,7 @@ impl Record {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sibling {
     pub tree: TreeId,
-    pub paths: Vec<Box<str>>,
+    pub paths: Vec<Key>,
 }
 
 const SIBLING_MAGIC: &[u8] = b"rosette sibling tree\n";
@@ -283,10 +287,10 @@ impl<'a> Reader<'a> {
         (n <= MAX_ENTRIES && n <= self.0.len() / 36).then_some(n)
     }
 
-    fn str(&mut self) -> Option<Box<str>> {
+    fn str(&mut self) -> Option<Key> {
         let n = self.u32()? as usize;
         let bytes = self.take(n)?;
-        std::str::from_utf8(bytes).ok().map(Box::from)
+        std::str::from_utf8(bytes).ok().map(Key::from)
     }
 
     fn digest(&mut self) -> Option<Digest> {

@@ -50,7 +50,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use super::manifest::{self, Digest, Entry, PathMap, Record, Sibling, TreeId};
+use super::manifest::{self, Digest, Entry, Key, PathMap, Record, Sibling, TreeId};
 use super::{Sink, check_relative};
 
 /// Why the output folder could not be replaced.
@@ -299,9 +299,9 @@ impl Opened {
 
 /// The paths of `live` that `new` does not have (on every core: tens of
 /// thousands of lookups).
-fn gone(live: &PathMap<Entry>, new: &PathMap<Entry>) -> Vec<Box<str>> {
+fn gone(live: &PathMap<Entry>, new: &PathMap<Entry>) -> Vec<Key> {
     use rayon::prelude::*;
-    let paths: Vec<&Box<str>> = live.keys().collect();
+    let paths: Vec<&Key> = live.keys().collect();
     paths
         .par_iter()
         .filter(|path| !new.contains_key(**path))
@@ -459,8 +459,8 @@ pub struct Staging {
 /// Files and unit fingerprints of the new site found by [`Sink::reuse`].
 #[derive(Default)]
 struct Kept {
-    files: Vec<(Box<str>, Entry)>,
-    units: Vec<(Box<str>, Digest)>,
+    files: Vec<(Key, Entry)>,
+    units: Vec<(Key, Digest)>,
 }
 
 #[derive(Default)]
@@ -482,15 +482,15 @@ struct Inner {
     /// failed half-way).
     broken: bool,
     /// Paths written into the spare: each differs from the live tree's.
-    written: Vec<Box<str>>,
+    written: Vec<Key>,
     /// Paths of the live tree the new site does not have.
-    gone: Vec<Box<str>>,
+    gone: Vec<Key>,
     /// Files put that the live tree does not have (at least as many as the
     /// new site has: a path put twice counts twice).
     added: usize,
     /// Folders this build made in a spare it made anew (relative paths),
     /// so each later file there is written with one `open` and no `mkdir`.
-    folders: HashSet<Box<str>, foldhash::fast::RandomState>,
+    folders: HashSet<Key, foldhash::fast::RandomState>,
 }
 
 impl Inner {
@@ -613,18 +613,27 @@ impl Sink for Staging {
     }
 
     fn reuse(&self, unit: &str, fingerprint: &Digest, paths: &[&str]) -> io::Result<bool> {
-        let kept: Option<Vec<(Box<str>, Entry)>> = (self.live.units.get(unit) == Some(fingerprint))
-            .then(|| {
-                paths
-                    .iter()
-                    .map(|p| Some((Box::from(*p), *self.live.files.get(*p)?)))
-                    .collect()
-            })
-            .flatten();
+        let live_unit = self.live.units.get_key_value(unit);
+        let kept: Option<Vec<(Key, Entry)>> = (live_unit.map(|(_, print)| print)
+            == Some(fingerprint))
+        .then(|| {
+            paths
+                .iter()
+                .map(|p| {
+                    let (path, entry) = self.live.files.get_key_value(*p)?;
+                    Some((Key::clone(path), *entry))
+                })
+                .collect()
+        })
+        .flatten();
+        let unit = match live_unit {
+            Some((id, _)) => Key::clone(id),
+            None => unit.into(),
+        };
         // Into this thread's own list (one lock shared by every award was
         // most of the time of keeping one: threads waited on each other).
         let mut own = self.kept.mine();
-        own.units.push((unit.into(), *fingerprint));
+        own.units.push((unit, *fingerprint));
         let Some(kept) = kept else {
             return Ok(false);
         };
