@@ -350,6 +350,10 @@ pub struct RenderOptions<'a> {
     /// ([`preview_cache`]); `None`: rendered every time, nothing written.
     pub preview_cache: Option<&'a Path>,
     pub progress: &'a dyn Progress,
+    /// The JSON-LD canonicaliser: made once per process ([`canonicalizer`]),
+    /// while the repository is planned (`build`) or kept across rebuilds
+    /// (`serve`), since reading the bundled contexts takes milliseconds.
+    pub canon: &'a Canonicalizer,
 }
 
 /// What [`render`] made.
@@ -372,11 +376,13 @@ pub struct Rendered {
 /// code 2 before it reaches the sink, so it is never published and the
 /// previous output stays in place.
 pub fn render_into(plan: &Plan, secret: Option<&Secret>, sink: &dyn Sink) -> Result<usize, Error> {
+    let canon = canonicalizer()?;
     let options = RenderOptions {
         secret,
         cache: None,
         preview_cache: None,
         progress: &Silent,
+        canon: &canon,
     };
     render(plan, options, sink).map(|r| r.signed)
 }
@@ -393,10 +399,9 @@ pub fn render(plan: &Plan, options: RenderOptions<'_>, sink: &dyn Sink) -> Resul
         None => sink,
     };
     let theme = load_theme(plan)?;
-    let canon = canonicalizer()?;
     let issuer = match options.secret {
         Some(secret) => Some(
-            Issuer::new(&plan.site, &plan.slots, &canon, Some(secret))
+            Issuer::new(&plan.site, &plan.slots, options.canon, Some(secret))
                 .map_err(|e| issue_error(plan, e))?
                 .with_cache(options.cache),
         ),
@@ -630,13 +635,14 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Sum
         summary.warnings.splice(0..0, key_warning);
         return Ok(summary);
     }
-    // The output folder's record is read while the repository is planned
-    // (it is most of the time of a small rebuild that is not overlapped).
-    let (plan, opened) = rayon::join(
+    // The output folder's record is read, and the canonicaliser made, while
+    // the repository is planned (on the core that planning leaves idle).
+    let (plan, (opened, canon)) = rayon::join(
         || plan(&options.root, options.base_url.as_deref()),
-        || output::open::<Error>(&options.out),
+        || (output::open::<Error>(&options.out), canonicalizer()),
     );
     let plan = plan?;
+    let canon = canon?;
     if options.locked {
         refuse_lock_change(&plan)?;
     }
@@ -705,6 +711,7 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Sum
         cache: cache.as_ref(),
         preview_cache: Some(&previews),
         progress,
+        canon: &canon,
     };
     let mut rendered = Rendered::default();
     let mut publish = |opened: Result<output::Opened, WriteError<Error>>| {
@@ -944,7 +951,7 @@ fn quoted_list(items: &[&str]) -> String {
     text.join(", ")
 }
 
-fn canonicalizer() -> Result<Canonicalizer, Error> {
+pub fn canonicalizer() -> Result<Canonicalizer, Error> {
     Canonicalizer::new().map_err(|e| Error::Usage(format!("bundled JSON-LD contexts: {e}")))
 }
 

@@ -37,6 +37,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::build::{self, ParseCache, Plan, RenderOptions, Rendered, Silent};
+use crate::credential::canon::Canonicalizer;
 use crate::credential::keys::{self, Secret};
 use crate::error::Error;
 use crate::model::Key;
@@ -183,6 +184,7 @@ struct Builder {
     previous: Option<Arc<Snapshot>>,
     /// The badge and award files as last parsed: a save parses one file.
     parsed: ParseCache,
+    canon: Canonicalizer,
 }
 
 impl Builder {
@@ -223,6 +225,7 @@ impl Builder {
             cache,
             previous: None,
             parsed: ParseCache::default(),
+            canon: build::canonicalizer()?,
         })
     }
 
@@ -298,6 +301,7 @@ impl Builder {
                 // serve without a key writes nothing.
                 preview_cache: self.previews.as_deref(),
                 progress: &Silent,
+                canon: &self.canon,
             },
             &sink,
         )?;
