@@ -452,6 +452,61 @@ impl Award {
 }
 
 #[cfg(test)]
+impl Site {
+    /// A site for tests: one badge `b` holding `awards`; plaintext emails
+    /// allowed, nothing optional.
+    pub(crate) fn for_tests(awards: Vec<Award>) -> Site {
+        Site {
+            base_url: "https://example.org/".into(),
+            title: "t".into(),
+            language: "en".into(),
+            languages: vec!["en".into()],
+            declares_languages: false,
+            translations: Default::default(),
+            theme: "default".into(),
+            recipients: RecipientPolicy::Any,
+            issuer: Issuer {
+                name: "i".into(),
+                url: "https://example.org/".into(),
+                email: "a@example.org".into(),
+                description: None,
+                image: None,
+                linkedin_org_id: None,
+            },
+            keys: Vec::new(),
+            pages: Vec::new(),
+            badges: vec![Badge {
+                slug: "b".into(),
+                name: "b".into(),
+                description: "d".into(),
+                criteria: "c".into(),
+                image: BadgeImage {
+                    source: "b.svg".into(),
+                    extension: "svg",
+                },
+                image_alt: "a".into(),
+                achievement_type: None,
+                tags: Vec::new(),
+                valid_for: None,
+                alignments: Vec::new(),
+                requires: Vec::new(),
+                requires_any: None,
+                completion: None,
+                translations: Default::default(),
+                endorsements: Vec::new(),
+                endorser_documents: Vec::new(),
+                awards,
+                file: "badges/b.toml".into(),
+                spans: Default::default(),
+            }],
+            static_files: Vec::new(),
+            root: ".".into(),
+            spans: Default::default(),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

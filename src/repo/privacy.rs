@@ -42,10 +42,15 @@ pub fn warnings(site: &Site, sources: &Sources) -> Vec<String> {
             (a.file.as_str(), at, a)
         })
         .collect();
+    // Only the first MAX_SHOWN are named: found, then sorted.
+    let total = plain.len();
+    if total > MAX_SHOWN {
+        plain.select_nth_unstable_by_key(MAX_SHOWN, |&(file, at, _)| (file, at));
+        plain.truncate(MAX_SHOWN);
+    }
     plain.sort_unstable_by_key(|&(file, at, _)| (file, at));
     let mut out: Vec<String> = plain
         .iter()
-        .take(MAX_SHOWN)
         .map(|&(_, _, award)| {
             let at = award
                 .spans
@@ -59,10 +64,10 @@ pub fn warnings(site: &Site, sources: &Sources) -> Vec<String> {
             )
         })
         .collect();
-    if plain.len() > MAX_SHOWN {
+    if total > MAX_SHOWN {
         out.push(format!(
             "{} more awards name their recipients by plaintext emails: run `rosette hash-recipients`",
-            plain.len() - MAX_SHOWN
+            total - MAX_SHOWN
         ));
     }
     out
@@ -169,6 +174,60 @@ fn replace_email(recipient: &mut dyn TableLike, hash: &str, salt: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Awards of two files, not in file order: the warnings name the first
+    /// MAX_SHOWN in file order, each with its line, then count the rest.
+    #[test]
+    fn warnings_name_the_first_plaintext_emails_in_file_order_then_count_the_rest() {
+        use crate::model::{Award, Identity, Site};
+        let total = MAX_SHOWN + 7;
+        let line = "recipient = { email = \"x@example.org\" }\n";
+        let mut sources = Sources::default();
+        for file in ["badges/a.toml", "badges/b.toml"] {
+            sources.insert(file, line.repeat(total));
+        }
+        // Award n is in file a (even n) or b (odd n), on line n / 2 + 1;
+        // listed from the last to the first.
+        let awards = (0..total)
+            .rev()
+            .map(|n| {
+                let mut award =
+                    Award::for_tests(&format!("a-{n}"), time::OffsetDateTime::UNIX_EPOCH);
+                award.recipient.identity = Identity::Email("x@example.org".into());
+                award.file = if n % 2 == 0 {
+                    "badges/a.toml"
+                } else {
+                    "badges/b.toml"
+                }
+                .into();
+                let at = (n / 2) * line.len() + 12;
+                award.spans.insert("recipient", at..at + 24);
+                award
+            })
+            .collect();
+        let site = Site::for_tests(awards);
+        let found = warnings(&site, &sources);
+        let in_file_a = total.div_ceil(2);
+        let expected: Vec<String> = (0..total)
+            .filter(|n| n % 2 == 0)
+            .chain((0..total).filter(|n| n % 2 == 1))
+            .take(MAX_SHOWN)
+            .map(|n| {
+                let file = if n % 2 == 0 { "a" } else { "b" };
+                format!("badges/{file}.toml:{}:13: award `a-{n}` names", n / 2 + 1)
+            })
+            .collect();
+        assert_eq!(found.len(), MAX_SHOWN + 1);
+        for (warning, start) in found.iter().zip(&expected) {
+            assert!(warning.starts_with(start.as_str()), "{warning} / {start}");
+        }
+        assert!(in_file_a < MAX_SHOWN, "both files are named");
+        assert!(
+            found[MAX_SHOWN].starts_with("7 more awards name their recipients"),
+            "{}",
+            found[MAX_SHOWN]
+        );
+    }
 
     fn hashed(text: &str) -> String {
         let dir = tempfile::tempdir().unwrap();

@@ -89,58 +89,14 @@ fn candidate(id: &str, attempt: u32) -> usize {
 mod tests {
     use super::*;
 
+    use crate::model::Award;
+
     fn site(awards: impl Iterator<Item = (String, time::OffsetDateTime)>) -> Site {
-        use crate::model::*;
-        let awards = awards
-            .map(|(id, issued)| Award::for_tests(&id, issued))
-            .collect();
-        Site {
-            base_url: "https://example.org/".into(),
-            title: "t".into(),
-            language: "en".into(),
-            languages: vec!["en".into()],
-            declares_languages: false,
-            translations: Default::default(),
-            theme: "default".into(),
-            recipients: RecipientPolicy::Any,
-            issuer: Issuer {
-                name: "i".into(),
-                url: "https://example.org/".into(),
-                email: "a@example.org".into(),
-                description: None,
-                image: None,
-                linkedin_org_id: None,
-            },
-            keys: Vec::new(),
-            pages: Vec::new(),
-            badges: vec![Badge {
-                slug: "b".into(),
-                name: "b".into(),
-                description: "d".into(),
-                criteria: "c".into(),
-                image: BadgeImage {
-                    source: "b.svg".into(),
-                    extension: "svg",
-                },
-                image_alt: "a".into(),
-                achievement_type: None,
-                tags: Vec::new(),
-                valid_for: None,
-                alignments: Vec::new(),
-                requires: Vec::new(),
-                requires_any: None,
-                completion: None,
-                translations: Default::default(),
-                endorsements: Vec::new(),
-                endorser_documents: Vec::new(),
-                awards,
-                file: "badges/b.toml".into(),
-                spans: Default::default(),
-            }],
-            static_files: Vec::new(),
-            root: ".".into(),
-            spans: Default::default(),
-        }
+        Site::for_tests(
+            awards
+                .map(|(id, issued)| Award::for_tests(&id, issued))
+                .collect(),
+        )
     }
 
     fn day(n: usize) -> time::OffsetDateTime {
