@@ -452,6 +452,38 @@ impl Award {
 }
 
 #[cfg(test)]
+impl Badge {
+    /// A badge for tests: named by its slug, holding `awards`, nothing
+    /// optional.
+    pub(crate) fn for_tests(slug: &str, awards: Vec<Award>) -> Badge {
+        Badge {
+            slug: slug.into(),
+            name: slug.into(),
+            description: String::new(),
+            criteria: String::new(),
+            image: BadgeImage {
+                source: std::path::PathBuf::new(),
+                extension: "svg",
+            },
+            image_alt: String::new(),
+            achievement_type: None,
+            tags: Vec::new(),
+            valid_for: None,
+            alignments: Vec::new(),
+            requires: Vec::new(),
+            requires_any: None,
+            completion: None,
+            translations: Default::default(),
+            endorsements: Vec::new(),
+            endorser_documents: Vec::new(),
+            awards,
+            file: String::new(),
+            spans: FieldSpans::new(),
+        }
+    }
+}
+
+#[cfg(test)]
 impl Site {
     /// A site for tests: one badge `b` holding `awards`; plaintext emails
     /// allowed, nothing optional.
@@ -475,30 +507,7 @@ impl Site {
             },
             keys: Vec::new(),
             pages: Vec::new(),
-            badges: vec![Badge {
-                slug: "b".into(),
-                name: "b".into(),
-                description: "d".into(),
-                criteria: "c".into(),
-                image: BadgeImage {
-                    source: "b.svg".into(),
-                    extension: "svg",
-                },
-                image_alt: "a".into(),
-                achievement_type: None,
-                tags: Vec::new(),
-                valid_for: None,
-                alignments: Vec::new(),
-                requires: Vec::new(),
-                requires_any: None,
-                completion: None,
-                translations: Default::default(),
-                endorsements: Vec::new(),
-                endorser_documents: Vec::new(),
-                awards,
-                file: "badges/b.toml".into(),
-                spans: Default::default(),
-            }],
+            badges: vec![Badge::for_tests("b", awards)],
             static_files: Vec::new(),
             root: ".".into(),
             spans: Default::default(),
@@ -510,6 +519,10 @@ impl Site {
 mod tests {
     use super::*;
 
+    fn badge(slug: &str, awards: Vec<Award>) -> Badge {
+        Badge::for_tests(slug, awards)
+    }
+
     fn award(id: &str, identity: Identity, revoked: bool) -> Award {
         let at = time::OffsetDateTime::UNIX_EPOCH;
         let mut award = Award::for_tests(id, at);
@@ -519,33 +532,6 @@ mod tests {
             reason: "r".into(),
         });
         award
-    }
-
-    fn badge(slug: &str, awards: Vec<Award>) -> Badge {
-        Badge {
-            slug: slug.into(),
-            name: slug.into(),
-            description: String::new(),
-            criteria: String::new(),
-            image: BadgeImage {
-                source: PathBuf::new(),
-                extension: "svg",
-            },
-            image_alt: String::new(),
-            achievement_type: None,
-            tags: Vec::new(),
-            valid_for: None,
-            alignments: Vec::new(),
-            requires: Vec::new(),
-            requires_any: None,
-            completion: None,
-            translations: BTreeMap::new(),
-            endorsements: Vec::new(),
-            endorser_documents: Vec::new(),
-            awards,
-            file: String::new(),
-            spans: FieldSpans::new(),
-        }
     }
 
     /// `sha256$` + the email and salt joined, enough to compare by value.
