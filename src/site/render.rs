@@ -108,6 +108,10 @@ impl Renderer {
             Body::Verify { .. } => "verify.html",
             Body::Empty {} => "404.html",
         };
+        let prepared = match &body {
+            Body::Award { badge, .. } => Some(("badge", *badge)),
+            _ => None,
+        };
         let context = Page {
             site: frame.site,
             t: frame.t,
@@ -120,7 +124,12 @@ impl Renderer {
             rosette_version: env!("CARGO_PKG_VERSION"),
             body,
         };
-        self.render(template, &context)
+        let fail = |e: tera::Error| template_error(&self.paths, &self.sources, Some(template), &e);
+        let mut context = tera::Context::from_serialize(&context).map_err(fail)?;
+        if let Some((name, value)) = prepared {
+            context.insert_value(name, value.0.clone());
+        }
+        self.render_context(template, &context)
     }
 
     /// Sets what every template sees: `site` and `t` (the UI strings). Set
@@ -136,8 +145,17 @@ impl Renderer {
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<Vec<u8>, RenderError> {
         let fail = |e: tera::Error| template_error(&self.paths, &self.sources, Some(template), &e);
         let context = tera::Context::from_serialize(context).map_err(fail)?;
+        self.render_context(template, &context)
+    }
+
+    fn render_context(
+        &self,
+        template: &str,
+        context: &tera::Context,
+    ) -> Result<Vec<u8>, RenderError> {
+        let fail = |e: tera::Error| template_error(&self.paths, &self.sources, Some(template), &e);
         self.tera
-            .render(template, &context)
+            .render(template, context)
             .map(String::into_bytes)
             .map_err(fail)
     }

@@ -163,7 +163,10 @@ pub(crate) enum Body<'a> {
         earner: EarnerView<'a>,
     },
     Award {
-        badge: &'a BadgeView,
+        /// Given to the template as `badge`, made once per badge and
+        /// language ([`super::render::Renderer::page`] inserts it).
+        #[serde(skip)]
+        badge: &'a Prepared,
         award: Box<AwardView<'a>>,
         share: ShareLinks,
         links: Option<AwardLinks>,
@@ -176,6 +179,18 @@ pub(crate) enum Body<'a> {
         issuer: Option<&'a IssuerFacts>,
     },
     Empty {},
+}
+
+/// A view as templates see it, serialised once: a site's award pages
+/// each show their badge, and serialising its view again for every award
+/// was a tenth of their rendering. Clones share it (tera keeps maps and
+/// lists behind `Arc`).
+pub(crate) struct Prepared(pub(super) tera::Value);
+
+impl Prepared {
+    pub(crate) fn of(view: &impl Serialize) -> Prepared {
+        Prepared(tera::Value::from_serializable(view))
+    }
 }
 
 #[derive(Serialize)]

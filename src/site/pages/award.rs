@@ -63,7 +63,7 @@ pub(super) fn render(
         }
     });
     let body = Body::Award {
-        badge: view,
+        badge: lang.prepared_badge(badge),
         award: Box::new(award_view(badge, award, strings)),
         share: ShareLinks {
             linkedin_add: linkedin_add(pages, &view.name, award, &page_url),

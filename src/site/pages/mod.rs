@@ -29,8 +29,8 @@ use super::render::{RenderError, Renderer, put};
 use super::strings::Strings;
 use super::theme::Theme;
 use super::view::{
-    Alternate, BadgeView, Body, Frame, ImageMeta, LanguageLink, PageMeta, Signing, SiteView,
-    badge_view, site_view,
+    Alternate, BadgeView, Body, Frame, ImageMeta, LanguageLink, PageMeta, Prepared, Signing,
+    SiteView, badge_view, site_view,
 };
 use crate::layout;
 use crate::model::{Award, Badge, Site, Slot};
@@ -75,6 +75,8 @@ struct Lang<'a> {
     t: serde_json::Value,
     /// Badge slug → its view in this language (criteria rendered once).
     badges: BTreeMap<&'a str, BadgeView>,
+    /// The same views as templates see them, for award pages.
+    prepared: BTreeMap<&'a str, Prepared>,
 }
 
 impl<'a> Pages<'a> {
@@ -93,16 +95,21 @@ impl<'a> Pages<'a> {
         for code in &site.languages {
             let strings =
                 Strings::for_language(code, &theme.strings).map_err(RenderError::Template)?;
+            let badges: BTreeMap<&str, BadgeView> = site
+                .badges
+                .iter()
+                .map(|b| (b.slug.as_str(), badge_view(site, b, code, &strings)))
+                .collect();
             langs.push(Lang {
                 code,
                 prefix: layout::language_dir(code, &site.language),
                 view: site_view(site, code),
                 t: strings.as_value(),
-                badges: site
-                    .badges
+                prepared: badges
                     .iter()
-                    .map(|b| (b.slug.as_str(), badge_view(site, b, code, &strings)))
+                    .map(|(&slug, view)| (slug, Prepared::of(view)))
                     .collect(),
+                badges,
                 strings,
             });
         }
@@ -362,5 +369,10 @@ impl Lang<'_> {
     fn badge_view(&self, badge: &Badge) -> &BadgeView {
         // Every badge of the site has a view in every language (built in `new`).
         &self.badges[badge.slug.as_str()]
+    }
+
+    /// [`Self::badge_view`] as templates see it.
+    fn prepared_badge(&self, badge: &Badge) -> &Prepared {
+        &self.prepared[badge.slug.as_str()]
     }
 }
