@@ -108,8 +108,8 @@ impl Renderer {
             Body::Verify { .. } => "verify.html",
             Body::Empty {} => "404.html",
         };
-        let prepared = match &body {
-            Body::Award { badge, .. } => Some(("badge", *badge)),
+        let badge = match &body {
+            Body::Award { badge, .. } => Some(*badge),
             _ => None,
         };
         let context = Page {
@@ -124,10 +124,9 @@ impl Renderer {
             rosette_version: env!("CARGO_PKG_VERSION"),
             body,
         };
-        let fail = |e: tera::Error| template_error(&self.paths, &self.sources, Some(template), &e);
-        let mut context = tera::Context::from_serialize(&context).map_err(fail)?;
-        if let Some((name, value)) = prepared {
-            context.insert_value(name, value.0.clone());
+        let mut context = self.context(template, &context)?;
+        if let Some(badge) = badge {
+            context.insert_value("badge", badge.0.clone());
         }
         self.render_context(template, &context)
     }
@@ -143,9 +142,17 @@ impl Renderer {
 
     /// Renders `template` with `context`.
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<Vec<u8>, RenderError> {
-        let fail = |e: tera::Error| template_error(&self.paths, &self.sources, Some(template), &e);
-        let context = tera::Context::from_serialize(context).map_err(fail)?;
+        let context = self.context(template, context)?;
         self.render_context(template, &context)
+    }
+
+    /// `value` as the context of `template`.
+    fn context(
+        &self,
+        template: &str,
+        value: &impl Serialize,
+    ) -> Result<tera::Context, RenderError> {
+        tera::Context::from_serialize(value).map_err(|e| self.error(template, &e))
     }
 
     fn render_context(
@@ -153,11 +160,14 @@ impl Renderer {
         template: &str,
         context: &tera::Context,
     ) -> Result<Vec<u8>, RenderError> {
-        let fail = |e: tera::Error| template_error(&self.paths, &self.sources, Some(template), &e);
         self.tera
             .render(template, context)
             .map(String::into_bytes)
-            .map_err(fail)
+            .map_err(|e| self.error(template, &e))
+    }
+
+    fn error(&self, template: &str, error: &tera::Error) -> RenderError {
+        template_error(&self.paths, &self.sources, Some(template), error)
     }
 }
 

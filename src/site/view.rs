@@ -181,10 +181,9 @@ pub(crate) enum Body<'a> {
     Empty {},
 }
 
-/// A view as templates see it, serialised once: a site's award pages
-/// each show their badge, and serialising its view again for every award
-/// was a tenth of their rendering. Clones share it (tera keeps maps and
-/// lists behind `Arc`).
+/// A view as templates see it, serialised once: every award page shows
+/// its badge, whose view is the same for all of the badge's awards in a
+/// language. Clones share it (tera keeps maps and lists behind `Arc`).
 pub(crate) struct Prepared(pub(super) tera::Value);
 
 impl Prepared {
