@@ -96,8 +96,31 @@ pub fn sign_keeping_signature(
     proof_options: &Value,
     key: &SigningKey,
 ) -> Result<(Value, [u8; 64]), IntegrityError> {
-    let options = proof_config(unsigned_doc, proof_options)?;
-    let hashes = hash_data(canon, unsigned_doc, &options)?;
+    proof_config(unsigned_doc, proof_options)?;
+    let context = unsigned_doc
+        .get("@context")
+        .ok_or(IntegrityError::Canon(CanonError::MissingContext))?;
+    let doc_nquads = canon.canonicalize(unsigned_doc)?;
+    sign_canonical(canon, &doc_nquads, context, proof_options, key)
+}
+
+/// [`sign_keeping_signature`] for a document already canonicalised: its
+/// canonical N-Quads and its `@context` (for the proof configuration). The
+/// caller vouches that `doc_nquads` are the RDFC-1.0 form of a document
+/// without `proof`.
+pub fn sign_canonical(
+    canon: &(impl Canonicalize + ?Sized),
+    doc_nquads: &str,
+    context: &Value,
+    proof_options: &Value,
+    key: &SigningKey,
+) -> Result<(Value, [u8; 64]), IntegrityError> {
+    let options = checked_options(proof_options)?;
+    let proof_nquads = config_nquads(canon, context, &options)?;
+    let hashes = HashData {
+        proof_hash: Sha256::digest(proof_nquads.as_bytes()).into(),
+        document_hash: Sha256::digest(doc_nquads.as_bytes()).into(),
+    };
     let signature = key.sign(&hashes.to_bytes()).to_bytes();
     Ok((finish_proof(options, &signature), signature))
 }
@@ -116,7 +139,16 @@ pub fn proof_from_signature(
     Ok(finish_proof(options, signature))
 }
 
-/// The checked proof options, without `@context`.
+/// [`proof_from_signature`] for the document that [`sign_canonical`] signed.
+pub fn proof_with_signature(
+    proof_options: &Value,
+    signature: &[u8; 64],
+) -> Result<Value, IntegrityError> {
+    Ok(finish_proof(checked_options(proof_options)?, signature))
+}
+
+/// The checked proof options, without `@context`, of a document that is an
+/// object without `proof`.
 fn proof_config(
     unsigned_doc: &Value,
     proof_options: &Value,
@@ -127,6 +159,11 @@ fn proof_config(
     if doc.contains_key("proof") {
         return Err(IntegrityError::AlreadySigned);
     }
+    checked_options(proof_options)
+}
+
+/// The checked proof options, without `@context`.
+fn checked_options(proof_options: &Value) -> Result<Map<String, Value>, IntegrityError> {
     let mut options = proof_options.as_object().cloned().ok_or_else(|| {
         IntegrityError::InvalidProofConfig("proof options must be a JSON object".into())
     })?;
@@ -207,11 +244,19 @@ pub fn canonical_proof_config(
 ) -> Result<String, IntegrityError> {
     let context = unsecured_doc
         .get("@context")
-        .cloned()
         .ok_or(IntegrityError::Canon(CanonError::MissingContext))?;
+    config_nquads(canon, context, proof_options)
+}
+
+/// Canonical N-Quads of `proof_options` (without `proofValue`) with `context`.
+fn config_nquads(
+    canon: &(impl Canonicalize + ?Sized),
+    context: &Value,
+    proof_options: &Map<String, Value>,
+) -> Result<String, IntegrityError> {
     let mut config = proof_options.clone();
     config.remove("proofValue");
-    config.insert("@context".into(), context);
+    config.insert("@context".into(), context.clone());
     Ok(canon.canonicalize(&Value::Object(config))?)
 }
 

@@ -20,6 +20,7 @@
 //! the full path, which also reports safe-mode errors. Tests compare both
 //! paths on many generated credentials.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::{Arc, RwLock};
@@ -94,6 +95,29 @@ enum ObjectPart {
     Literal(usize, json_ld::rdf_types::LiteralType),
 }
 
+/// The document a [`ShapeCache`] canonicalises: a JSON value, or JSON text
+/// parsed only when the full path needs the value.
+#[derive(Clone, Copy)]
+enum Doc<'d> {
+    Value(&'d Value),
+    Json(&'d [u8]),
+}
+
+impl<'d> Doc<'d> {
+    fn value(self) -> Result<Cow<'d, Value>, CanonError> {
+        match self {
+            Doc::Value(value) => Ok(Cow::Borrowed(value)),
+            Doc::Json(json) => serde_json::from_slice(json)
+                .map(Cow::Owned)
+                .map_err(not_json),
+        }
+    }
+}
+
+fn not_json(error: serde_json::Error) -> CanonError {
+    CanonError::Expansion(format!("the document is not JSON: {error}"))
+}
+
 impl<'c> ShapeCache<'c> {
     pub fn new(canon: &'c Canonicalizer) -> Self {
         ShapeCache {
@@ -109,18 +133,37 @@ impl<'c> ShapeCache<'c> {
         let mut key = String::new();
         let mut values = Vec::new();
         skeleton(doc, false, &mut key, &mut values);
+        self.shaped(Doc::Value(doc), key, &values)
+    }
+
+    /// [`Self::canonicalize`] of the document whose JSON text is `json`,
+    /// read straight from the text: no JSON value is built unless the
+    /// document takes the full path (a shape seen for the first time, a
+    /// value the template cannot take). So the canonical form is that of
+    /// exactly the bytes a verifier reads.
+    pub fn canonicalize_json(&self, json: &[u8]) -> Result<String, CanonError> {
+        let mut key = String::new();
+        let mut values = Vec::new();
+        skeleton_of_json(json, &mut key, &mut values).map_err(not_json)?;
+        let values: Vec<&str> = values.iter().map(|v| v.as_ref()).collect();
+        self.shaped(Doc::Json(json), key, &values)
+    }
+
+    /// Canonicalises a document of shape `key` and strings `values`: from
+    /// the memo of small documents, else through its shape's template.
+    fn shaped(&self, doc: Doc<'_>, key: String, values: &[&str]) -> Result<String, CanonError> {
         if values.len() > EXACT_SLOTS {
-            return self.by_shape(doc, key, &values);
+            return self.by_shape(doc, key, values);
         }
         // The key and every value, length-prefixed: one document only.
         let mut whole = key.clone();
-        for value in &values {
+        for value in values {
             let _ = write!(whole, "\0{}:{value}", value.len());
         }
         if let Some(found) = self.exact.read().ok().and_then(|e| e.get(&whole).cloned()) {
             return Ok(found);
         }
-        let nquads = self.by_shape(doc, key, &values)?;
+        let nquads = self.by_shape(doc, key, values)?;
         if let Ok(mut exact) = self.exact.write()
             && exact.len() < EXACT_MAX
         {
@@ -131,7 +174,7 @@ impl<'c> ShapeCache<'c> {
 
     /// Canonicalises through the template of `doc`'s shape (`key`), learning
     /// it the first time.
-    fn by_shape(&self, doc: &Value, key: String, values: &[&str]) -> Result<String, CanonError> {
+    fn by_shape(&self, doc: Doc<'_>, key: String, values: &[&str]) -> Result<String, CanonError> {
         let known = self
             .shapes
             .read()
@@ -140,12 +183,13 @@ impl<'c> ShapeCache<'c> {
         match known {
             Some(Some(template)) => match template.canonical(values) {
                 Some(nquads) => Ok(nquads),
-                None => self.canon.canonicalize(doc),
+                None => self.canon.canonicalize(&*doc.value()?),
             },
-            Some(None) => self.canon.canonicalize(doc),
+            Some(None) => self.canon.canonicalize(&*doc.value()?),
             None => {
-                let full = self.canon.canonicalize(doc)?;
-                let template = self.learn(doc, values.len()).filter(|t| {
+                let doc = doc.value()?;
+                let full = self.canon.canonicalize(&doc)?;
+                let template = self.learn(&doc, values.len()).filter(|t| {
                     t.fill(values)
                         .is_some_and(|quads| normalize(&quads) == full)
                         && t.canonical(values).as_ref() == Some(&full)
@@ -455,6 +499,159 @@ fn skeleton<'v>(value: &'v Value, structural: bool, key: &mut String, values: &m
     }
 }
 
+/// [`skeleton`] of the value that the JSON text `json` is, read from the
+/// text: strings without escapes are borrowed from it, not copied.
+fn skeleton_of_json<'j>(
+    json: &'j [u8],
+    key: &mut String,
+    values: &mut Vec<Cow<'j, str>>,
+) -> Result<(), serde_json::Error> {
+    use serde::de::DeserializeSeed as _;
+    let mut reader = serde_json::Deserializer::from_slice(json);
+    Shape {
+        structural: false,
+        key,
+        values,
+    }
+    .deserialize(&mut reader)?;
+    reader.end()
+}
+
+/// Writes what [`skeleton`] writes, for the JSON value read from a
+/// deserializer (serde's visitor of any value).
+struct Shape<'s, 'j> {
+    structural: bool,
+    key: &'s mut String,
+    values: &'s mut Vec<Cow<'j, str>>,
+}
+
+impl<'j> Shape<'_, 'j> {
+    fn within(&mut self, structural: bool) -> Shape<'_, 'j> {
+        Shape {
+            structural: self.structural || structural,
+            key: self.key,
+            values: self.values,
+        }
+    }
+
+    fn string(self, text: Cow<'j, str>) {
+        if self.structural {
+            let _ = write!(self.key, "{}", Value::String(text.into_owned()));
+        } else {
+            self.key.push('$');
+            self.values.push(text);
+        }
+    }
+
+    /// Numbers, booleans and null, written as [`skeleton`] writes them.
+    fn scalar(self, value: Value) {
+        let _ = write!(self.key, "{value}");
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Shape<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, reader: D) -> Result<(), D::Error> {
+        reader.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Shape<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        self.key.push('{');
+        while let Some(Text(name)) = map.next_key::<Text<'de>>()? {
+            let _ = write!(self.key, "{}:", name.len());
+            self.key.push_str(&name);
+            self.key.push(':');
+            map.next_value_seed(self.within(is_structural(&name)))?;
+            self.key.push(',');
+        }
+        self.key.push('}');
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut items: A) -> Result<(), A::Error> {
+        self.key.push('[');
+        while items.next_element_seed(self.within(false))?.is_some() {
+            self.key.push(',');
+        }
+        self.key.push(']');
+        Ok(())
+    }
+
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<(), E> {
+        self.string(Cow::Borrowed(text));
+        Ok(())
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<(), E> {
+        self.string(Cow::Owned(text.to_owned()));
+        Ok(())
+    }
+
+    fn visit_string<E>(self, text: String) -> Result<(), E> {
+        self.string(Cow::Owned(text));
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<(), E> {
+        self.scalar(Value::from(n));
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<(), E> {
+        self.scalar(Value::from(n));
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<(), E> {
+        self.scalar(Value::from(n));
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<(), E> {
+        self.scalar(Value::Bool(b));
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.scalar(Value::Null);
+        Ok(())
+    }
+}
+
+/// A JSON string, borrowed from the text when it has no escapes.
+struct Text<'j>(Cow<'j, str>);
+
+impl<'de> serde::Deserialize<'de> for Text<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(reader: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(text.to_owned())))
+            }
+            fn visit_string<E>(self, text: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(text)))
+            }
+        }
+        reader.deserialize_str(Visit)
+    }
+}
+
 /// `value` with each slot string replaced by `urn:x-rosette-slot:<n>`.
 fn with_placeholders(value: &Value, structural: bool, next: &mut usize) -> Value {
     match value {
@@ -552,6 +749,59 @@ mod tests {
             shapes.values().all(Option::is_some),
             "every shape was learnt"
         );
+    }
+
+    #[test]
+    fn the_shape_read_from_json_text_is_the_shape_of_its_value() {
+        let mut docs: Vec<Value> = ["Ada", "Zoë \"O’Brien\" 🛠️", "a\\b\nc\u{7}", "", "\u{1F980}"]
+            .iter()
+            .flat_map(|name| (0..3).map(move |n| credential(name, n, "https://a.example/\"q\"")))
+            .collect();
+        docs.push(json!({"@context": ["https://x.example/\"c\""], "type": "T\\", "n": [1, -2, 2.5, 1e300, true, null], "o": {}, "a": [[], [{}]]}));
+        for doc in docs {
+            let (mut key, mut values) = (String::new(), Vec::new());
+            skeleton(&doc, false, &mut key, &mut values);
+            let text = serde_json::to_vec(&doc).unwrap();
+            let (mut from_text, mut text_values) = (String::new(), Vec::new());
+            skeleton_of_json(&text, &mut from_text, &mut text_values).unwrap();
+            assert_eq!(from_text, key, "{doc}");
+            assert_eq!(
+                text_values
+                    .iter()
+                    .map(|v| v.as_ref())
+                    .collect::<Vec<&str>>(),
+                values,
+                "{doc}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_text_canonicalises_as_its_value_does_through_the_same_templates() {
+        let canon = Canonicalizer::new().unwrap();
+        let cache = ShapeCache::new(&canon);
+        for (i, name) in ["Ada", "Zoë \"O’Brien\" 🛠️", "line\nbreak", "x"]
+            .iter()
+            .enumerate()
+        {
+            for url in ["https://a.example/", "did:key:z6Mk", "relative/path"] {
+                let doc = credential(name, i % 2, url);
+                let text = serde_json::to_vec(&doc).unwrap();
+                let (from_text, full) = (cache.canonicalize_json(&text), canon.canonicalize(&doc));
+                match (&from_text, &full) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{name} {url}"),
+                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                    _ => panic!("{name} {url}: {from_text:?} but {full:?}"),
+                }
+            }
+        }
+        let shapes = cache.shapes.read().unwrap();
+        assert_eq!(shapes.len(), 2, "one shape per evidence count");
+        assert!(shapes.values().all(Option::is_some));
+        assert!(matches!(
+            cache.canonicalize_json(b"{\"a\": "),
+            Err(CanonError::Expansion(_))
+        ));
     }
 
     #[test]
