@@ -364,8 +364,9 @@ pub(super) fn first_degree(
     write: &WriteLine<'_>,
 ) -> Option<String> {
     use sha2::{Digest as _, Sha256};
-    let mut text = String::new();
-    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    // Sized for the whole document (written last), so they never grow.
+    let mut text = String::with_capacity(lines * 96);
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(lines);
     let mut hashes: Vec<([u8; 32], usize)> = Vec::with_capacity(occurs.len());
     for (blank, lines) in occurs.iter().enumerate() {
         text.clear();

@@ -493,9 +493,21 @@ fn skeleton<'v>(value: &'v Value, structural: bool, key: &mut String, values: &m
             key.push('$');
             values.push(s);
         }
+        Value::String(s) => quoted(key, s),
         other => {
             let _ = write!(key, "{other}");
         }
+    }
+}
+
+/// Writes a structural string into a shape key as JSON writes it.
+fn quoted(key: &mut String, text: &str) {
+    if text.chars().any(|c| c == '"' || c == '\\' || c < ' ') {
+        let _ = write!(key, "{}", Value::String(text.to_owned()));
+    } else {
+        key.push('"');
+        key.push_str(text);
+        key.push('"');
     }
 }
 
@@ -536,7 +548,7 @@ impl<'j> Shape<'_, 'j> {
 
     fn string(self, text: Cow<'j, str>) {
         if self.structural {
-            let _ = write!(self.key, "{}", Value::String(text.into_owned()));
+            quoted(self.key, &text);
         } else {
             self.key.push('$');
             self.values.push(text);
