@@ -86,6 +86,8 @@ pub enum IssueError {
     Achievement { slug: String, error: CanonError },
     #[error("cannot sign status list {list}: {error}")]
     StatusList { list: usize, error: IntegrityError },
+    #[error("cannot write the site's issuer or achievements as JSON: {0}")]
+    Json(String),
 }
 
 /// Makes a site's credentials. Build it once per build and share it across
@@ -95,6 +97,8 @@ pub struct Issuer<'a> {
     slots: &'a BTreeMap<String, Slot>,
     shapes: ShapeCache<'a>,
     did: DidWeb,
+    /// What every credential embeds, serialised once.
+    shared: ob3::Shared,
     signer: Option<Signer<'a>>,
     cache: Option<&'a Cache>,
     /// Documents signed (not found in the cache).
@@ -134,10 +138,13 @@ impl<'a> Issuer<'a> {
                 })
             }
         };
+        let shared =
+            ob3::Shared::new(site, &did.did).map_err(|e| IssueError::Json(e.to_string()))?;
         Ok(Issuer {
             site,
             slots,
             shapes: ShapeCache::new(canon),
+            shared,
             did,
             signer,
             cache: None,
@@ -337,7 +344,19 @@ impl<'a> Issuer<'a> {
             .slots
             .get(&award.id)
             .map(|slot| status::entry(Urls::new(&self.site.base_url), *slot));
-        let credential = ob3::credential(self.site, &self.did.did, badge, award, salt, entry);
+        // Every badge of the site has its achievement made; one that is
+        // not the site's (no caller gives one) has it made here.
+        let made = match self.shared.achievement(&badge.slug) {
+            Some(_) => None,
+            None => serde_json::value::to_raw_value(&ob3::achievement(self.site, badge)).ok(),
+        };
+        let Some(achievement) = self.shared.achievement(&badge.slug).or(made.as_deref()) else {
+            return Unsigned {
+                json: Vec::new(),
+                context: Value::Null,
+            };
+        };
+        let credential = ob3::credential(&self.shared, achievement, badge, award, salt, entry);
         Unsigned::of(&credential, &credential.context)
     }
 

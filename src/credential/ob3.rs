@@ -15,7 +15,10 @@
 //! declaration, because the DCC verifier would guess the achievement
 //! credential's schema for it.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
+use serde_json::value::{RawValue, to_raw_value};
 
 use super::contexts;
 use super::recipient::identity_hash;
@@ -24,20 +27,22 @@ use crate::layout::{self, Urls};
 use crate::model::{Award, Badge, Identity, Site, timestamp};
 
 /// An `OpenBadgeCredential` before signing (`proof` is added by the signer).
+/// Its issuer and achievement are the same for every award of a badge, so
+/// they come serialised once ([`Shared`]).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Credential {
+pub struct Credential<'s> {
     #[serde(rename = "@context")]
     pub context: [&'static str; 3],
     pub id: String,
     #[serde(rename = "type")]
     pub kind: [&'static str; 2],
     pub name: String,
-    pub issuer: Profile,
+    pub issuer: &'s RawValue,
     pub valid_from: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<String>,
-    pub credential_subject: Subject,
+    pub credential_subject: Subject<'s>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,7 +75,7 @@ pub struct Image {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Subject {
+pub struct Subject<'s> {
     /// The recipient's DID, when they gave one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -78,7 +83,7 @@ pub struct Subject {
     pub kind: [&'static str; 1],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub identifier: Vec<IdentityObject>,
-    pub achievement: Achievement,
+    pub achievement: &'s RawValue,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub narrative: Option<String>,
 }
@@ -392,15 +397,15 @@ pub fn prerequisites(site: &Site, badge: &Badge, lang: &str, target: Target) -> 
 
 /// The unsigned credential of an award. `salt` is the recipient's salt (used
 /// only for email recipients given in plaintext).
-pub fn credential(
-    site: &Site,
-    issuer_id: &str,
+pub fn credential<'s>(
+    shared: &'s Shared,
+    achievement: &'s RawValue,
     badge: &Badge,
     award: &Award,
     salt: &str,
     status: Option<status::Entry>,
-) -> Credential {
-    let urls = Urls::new(&site.base_url);
+) -> Credential<'s> {
+    let urls = Urls::new(&shared.base_url);
     let (id, identifier) = match &award.recipient.identity {
         Identity::Did(did) => (Some(did.clone()), Vec::new()),
         Identity::Email(email) => (
@@ -416,18 +421,48 @@ pub fn credential(
         id: urls.credential(&award.id),
         kind: ["VerifiableCredential", "OpenBadgeCredential"],
         name: badge.name.clone(),
-        issuer: profile(site, issuer_id),
+        issuer: &shared.issuer,
         valid_from: timestamp(award.issued),
         valid_until: award.expires.map(timestamp),
         credential_subject: Subject {
             id,
             kind: ["AchievementSubject"],
             identifier,
-            achievement: achievement(site, badge),
+            achievement,
             narrative: award.narrative.clone(),
         },
         evidence: evidence(award, Some(["Evidence"])),
         credential_status: status,
+    }
+}
+
+/// What every credential of a site embeds as it is: the issuer's profile
+/// and each badge's achievement, as JSON made once (and so the same bytes
+/// in every credential).
+#[derive(Debug)]
+pub struct Shared {
+    base_url: String,
+    issuer: Box<RawValue>,
+    /// By badge slug.
+    achievements: HashMap<String, Box<RawValue>>,
+}
+
+impl Shared {
+    pub fn new(site: &Site, issuer_id: &str) -> Result<Shared, serde_json::Error> {
+        Ok(Shared {
+            base_url: site.base_url.clone(),
+            issuer: to_raw_value(&profile(site, issuer_id))?,
+            achievements: site
+                .badges
+                .iter()
+                .map(|badge| Ok((badge.slug.clone(), to_raw_value(&achievement(site, badge))?)))
+                .collect::<Result<_, serde_json::Error>>()?,
+        })
+    }
+
+    /// The achievement of the badge with this slug, if the site has it.
+    pub fn achievement(&self, slug: &str) -> Option<&RawValue> {
+        self.achievements.get(slug).map(|a| &**a)
     }
 }
 
