@@ -17,6 +17,8 @@
 //! `<time datetime>`) and `issued_text` (as people write it in the page's
 //! language).
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use serde::Serialize;
 
 use super::markdown;
@@ -183,13 +185,28 @@ pub(crate) enum Body<'a> {
 
 /// A view as templates see it, serialised once: every award page shows
 /// its badge, whose view is the same for all of the badge's awards in a
-/// language. Clones share it (tera keeps maps and lists behind `Arc`).
-pub(crate) struct Prepared(pub(super) tera::Value);
+/// language. Clones share it (tera keeps maps and lists behind `Arc`); each
+/// has its own number, by which a rendering thread keeps its own copy
+/// ([`super::render::Renderer::page`]).
+pub(crate) struct Prepared {
+    pub(super) value: tera::Value,
+    pub(super) id: u64,
+}
 
 impl Prepared {
     pub(crate) fn of(view: &impl Serialize) -> Prepared {
-        Prepared(tera::Value::from_serializable(view))
+        Prepared {
+            value: tera::Value::from_serializable(view),
+            id: next_id(),
+        }
     }
+}
+
+/// A number no other prepared view or renderer has had (renderers number
+/// themselves the same way, for [`super::render`]'s per-thread copies).
+pub(crate) fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 #[derive(Serialize)]
