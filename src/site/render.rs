@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::theme::Theme;
-use super::view::{Body, Frame, Page, PageMeta, SiteView, next_id};
+use super::view::{Body, Frame, Page, PageMeta, Prepared, SiteView, next_id};
 use super::whitespace;
 use crate::diagnostic::Diagnostic;
 use crate::output::Sink;
@@ -115,13 +115,14 @@ impl Renderer {
             Body::Verify { .. } => "verify.html",
             Body::Empty {} => "404.html",
         };
-        let badge = match &body {
-            Body::Award { badge, .. } => Some(*badge),
-            _ => None,
-        };
+        // Values serialised once for many pages, inserted as they are.
+        let mut prepared: Vec<(&str, &Prepared)> = Vec::with_capacity(3);
+        prepared.extend(frame.site.map(|site| ("site", site)));
+        prepared.extend(frame.t.map(|t| ("t", t)));
+        if let Body::Award { badge, .. } = &body {
+            prepared.push(("badge", *badge));
+        }
         let context = Page {
-            site: frame.site,
-            t: frame.t,
             root: frame.root,
             lang_root: frame.lang_root,
             lang: frame.lang,
@@ -142,12 +143,12 @@ impl Renderer {
                 Some(mine) if mine.renderer == self.id => mine,
                 slot => slot.insert(Own::of(self)),
             };
-            if let Some(badge) = badge {
+            for &(name, shared) in &prepared {
                 let value = own
-                    .badges
-                    .entry(badge.id)
-                    .or_insert_with(|| deep_copy(&badge.value));
-                context.insert_value("badge", value.clone());
+                    .values
+                    .entry(shared.id)
+                    .or_insert_with(|| deep_copy(&shared.value));
+                context.insert_value(name, value.clone());
             }
             Some(own.tera.render(template, &context))
         });
@@ -156,8 +157,8 @@ impl Renderer {
                 .map(String::into_bytes)
                 .map_err(|e| self.error(template, &e)),
             None => {
-                if let Some(badge) = badge {
-                    context.insert_value("badge", badge.value.clone());
+                for (name, shared) in prepared {
+                    context.insert_value(name, shared.value.clone());
                 }
                 self.render_context(template, &context)
             }
@@ -212,17 +213,18 @@ thread_local! {
 }
 
 /// A rendering thread's own copy of a renderer's templates, globals (`site`
-/// and `t`) and the badges it showed. Tera keeps maps, lists and long
+/// and `t`) and the prepared values it rendered with (badges; `site` and
+/// `t` of each language on a site of several). Tera keeps maps, lists and long
 /// strings behind reference counts and clones one for every value a
 /// template looks up; with the values shared, two threads counting on the
 /// same counters waited for each other's cache line (3 % of a full build,
 /// measured). A copy is made once per thread and renderer; it holds no
-/// more than the site's badge views.
+/// more than the site's prepared views.
 struct Own {
     renderer: u64,
     tera: tera::Tera,
-    /// By [`super::view::Prepared`] number.
-    badges: HashMap<u64, tera::Value>,
+    /// By [`Prepared`] number.
+    values: HashMap<u64, tera::Value>,
 }
 
 impl Own {
@@ -237,7 +239,7 @@ impl Own {
         Own {
             renderer: renderer.id,
             tera,
-            badges: HashMap::new(),
+            values: HashMap::new(),
         }
     }
 }

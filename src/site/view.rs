@@ -90,16 +90,12 @@ pub struct AwardLinks {
     pub status_index: Option<usize>,
 }
 
-/// What every page template sees. `site` and `t` (the UI strings) are
-/// set once for all templates on a site of one language
-/// ([`super::render::Renderer::globals`]), and given with each page on a
-/// site of several.
+/// What every page template sees, besides `site` and `t` (the UI
+/// strings): those are set once for all templates on a site of one
+/// language ([`super::render::Renderer::globals`]), and given prepared
+/// with each page ([`Frame`]) on a site of several.
 #[derive(Serialize)]
 pub(crate) struct Page<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) site: Option<&'a SiteView>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) t: Option<&'a serde_json::Value>,
     pub(crate) root: &'a str,
     pub(crate) lang_root: String,
     pub(crate) lang: &'a str,
@@ -113,8 +109,9 @@ pub(crate) struct Page<'a> {
 
 /// Where a page is, in which language: what [`Page`] adds to a body.
 pub(crate) struct Frame<'a> {
-    pub(crate) site: Option<&'a SiteView>,
-    pub(crate) t: Option<&'a serde_json::Value>,
+    /// `site` and `t` of the page's language, on a site of several.
+    pub(crate) site: Option<&'a Prepared>,
+    pub(crate) t: Option<&'a Prepared>,
     pub(crate) root: &'a str,
     pub(crate) lang_root: String,
     pub(crate) lang: &'a str,

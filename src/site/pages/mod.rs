@@ -73,6 +73,9 @@ struct Lang<'a> {
     strings: Strings,
     /// `strings` as templates see it (`t`).
     t: serde_json::Value,
+    /// `view` and `t` as templates see them, on a site of several
+    /// languages (one language has them as globals).
+    shared: Option<(Prepared, Prepared)>,
     /// Badge slug → its view in this language (criteria rendered once).
     badges: BTreeMap<&'a str, BadgeView>,
     /// The same views as templates see them, for award pages.
@@ -100,11 +103,14 @@ impl<'a> Pages<'a> {
                 .iter()
                 .map(|b| (b.slug.as_str(), badge_view(site, b, code, &strings)))
                 .collect();
+            let view = site_view(site, code);
+            let t = strings.as_value();
             langs.push(Lang {
                 code,
                 prefix: layout::language_dir(code, &site.language),
-                view: site_view(site, code),
-                t: strings.as_value(),
+                shared: (site.languages.len() > 1).then(|| (Prepared::of(&view), Prepared::of(&t))),
+                view,
+                t,
                 prepared: badges
                     .iter()
                     .map(|(&slug, view)| (slug, Prepared::of(view)))
@@ -325,10 +331,9 @@ impl<'a> Pages<'a> {
     /// Where a page of `lang` is, for a page whose links start with `root`
     /// (without a language switcher).
     fn frame<'l>(&'l self, lang: &'l Lang<'_>, root: &'l str) -> Frame<'l> {
-        let one = self.langs.len() == 1;
         Frame {
-            site: (!one).then_some(&lang.view),
-            t: (!one).then_some(&lang.t),
+            site: lang.shared.as_ref().map(|(site, _)| site),
+            t: lang.shared.as_ref().map(|(_, t)| t),
             root,
             lang_root: format!("{root}{}", lang.prefix),
             lang: lang.code,
