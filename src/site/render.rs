@@ -150,12 +150,10 @@ impl Renderer {
                     .or_insert_with(|| deep_copy(&shared.value));
                 context.insert_value(name, value.clone());
             }
-            Some(own.tera.render(template, &context))
+            Some(self.render_with(&own.tera, template, &context))
         });
         match rendered {
-            Some(rendered) => rendered
-                .map(String::into_bytes)
-                .map_err(|e| self.error(template, &e)),
+            Some(rendered) => rendered,
             None => {
                 for (name, shared) in prepared {
                     context.insert_value(name, shared.value.clone());
@@ -196,8 +194,17 @@ impl Renderer {
         template: &str,
         context: &tera::Context,
     ) -> Result<Vec<u8>, RenderError> {
-        self.tera
-            .render(template, context)
+        self.render_with(&self.tera, template, context)
+    }
+
+    /// Renders with `tera`: these templates, or a thread's copy of them.
+    fn render_with(
+        &self,
+        tera: &tera::Tera,
+        template: &str,
+        context: &tera::Context,
+    ) -> Result<Vec<u8>, RenderError> {
+        tera.render(template, context)
             .map(String::into_bytes)
             .map_err(|e| self.error(template, &e))
     }
