@@ -346,15 +346,19 @@ impl<'a> Issuer<'a> {
             .map(|slot| status::entry(Urls::new(&self.site.base_url), *slot));
         // Every badge of the site has its achievement made; one that is
         // not the site's (no caller gives one) has it made here.
-        let made = match self.shared.achievement(&badge.slug) {
-            Some(_) => None,
-            None => serde_json::value::to_raw_value(&ob3::achievement(self.site, badge)).ok(),
-        };
-        let Some(achievement) = self.shared.achievement(&badge.slug).or(made.as_deref()) else {
-            return Unsigned {
-                json: Vec::new(),
-                context: Value::Null,
-            };
+        let made;
+        let achievement = match self.shared.achievement(&badge.slug) {
+            Some(achievement) => achievement,
+            None => {
+                made = serde_json::value::to_raw_value(&ob3::achievement(self.site, badge)).ok();
+                let Some(achievement) = made.as_deref() else {
+                    return Unsigned {
+                        json: Vec::new(),
+                        context: Value::Null,
+                    };
+                };
+                achievement
+            }
         };
         let credential = ob3::credential(&self.shared, achievement, badge, award, salt, entry);
         Unsigned::of(&credential, &credential.context)
