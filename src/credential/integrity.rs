@@ -96,7 +96,9 @@ pub fn sign_keeping_signature(
     proof_options: &Value,
     key: &SigningKey,
 ) -> Result<(Value, [u8; 64]), IntegrityError> {
-    proof_config(unsigned_doc, proof_options)?;
+    check_unsigned(unsigned_doc)?;
+    // Bad options are reported before the document is canonicalised.
+    checked_options(proof_options)?;
     let context = unsigned_doc
         .get("@context")
         .ok_or(IntegrityError::Canon(CanonError::MissingContext))?;
@@ -135,8 +137,8 @@ pub fn proof_from_signature(
     proof_options: &Value,
     signature: &[u8; 64],
 ) -> Result<Value, IntegrityError> {
-    let options = proof_config(unsigned_doc, proof_options)?;
-    Ok(finish_proof(options, signature))
+    check_unsigned(unsigned_doc)?;
+    proof_with_signature(proof_options, signature)
 }
 
 /// [`proof_from_signature`] for the document that [`sign_canonical`] signed.
@@ -147,19 +149,15 @@ pub fn proof_with_signature(
     Ok(finish_proof(checked_options(proof_options)?, signature))
 }
 
-/// The checked proof options, without `@context`, of a document that is an
-/// object without `proof`.
-fn proof_config(
-    unsigned_doc: &Value,
-    proof_options: &Value,
-) -> Result<Map<String, Value>, IntegrityError> {
+/// `Ok` for a document that can be signed: an object without `proof`.
+fn check_unsigned(unsigned_doc: &Value) -> Result<(), IntegrityError> {
     let doc = unsigned_doc
         .as_object()
         .ok_or(IntegrityError::NotAnObject)?;
     if doc.contains_key("proof") {
         return Err(IntegrityError::AlreadySigned);
     }
-    checked_options(proof_options)
+    Ok(())
 }
 
 /// The checked proof options, without `@context`.
