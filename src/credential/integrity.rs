@@ -98,12 +98,12 @@ pub fn sign_keeping_signature(
 ) -> Result<(Value, [u8; 64]), IntegrityError> {
     check_unsigned(unsigned_doc)?;
     // Bad options are reported before the document is canonicalised.
-    checked_options(proof_options)?;
+    let options = checked_options(proof_options)?;
     let context = unsigned_doc
         .get("@context")
         .ok_or(IntegrityError::Canon(CanonError::MissingContext))?;
     let doc_nquads = canon.canonicalize(unsigned_doc)?;
-    sign_canonical(canon, &doc_nquads, context, proof_options, key)
+    sign_checked(canon, &doc_nquads, context, options, key)
 }
 
 /// [`sign_keeping_signature`] for a document already canonicalised: its
@@ -117,7 +117,23 @@ pub fn sign_canonical(
     proof_options: &Value,
     key: &SigningKey,
 ) -> Result<(Value, [u8; 64]), IntegrityError> {
-    let options = checked_options(proof_options)?;
+    sign_checked(
+        canon,
+        doc_nquads,
+        context,
+        checked_options(proof_options)?,
+        key,
+    )
+}
+
+/// [`sign_canonical`] with the proof options already checked.
+fn sign_checked(
+    canon: &(impl Canonicalize + ?Sized),
+    doc_nquads: &str,
+    context: &Value,
+    options: Map<String, Value>,
+    key: &SigningKey,
+) -> Result<(Value, [u8; 64]), IntegrityError> {
     let proof_nquads = config_nquads(canon, context, &options)?;
     let hashes = HashData {
         proof_hash: Sha256::digest(proof_nquads.as_bytes()).into(),
